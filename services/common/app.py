@@ -1,0 +1,50 @@
+"""The one way a Talenta service app is assembled: errors, middleware, health and metrics alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from services.common.errors import install_error_handlers
+from services.common.health import ReadinessCheck, health_router
+from services.common.logging import configure_logging
+from services.common.metrics import Metrics, metrics_router
+from services.common.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from services.common.settings import ServiceSettings
+from services.common.tracing import TracingMiddleware
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    lifespan: Lifespan,
+    routers: Sequence[APIRouter],
+    readiness_checks: dict[str, ReadinessCheck],
+    body_limit_for: Callable[[str], int] | None = None,
+    openapi_tags: list[dict[str, Any]] | None = None,
+    version: str = "1.0.0",
+) -> FastAPI:
+    """A FastAPI app with the common error handling, request ids, logs, metrics and health routes."""
+    configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags)
+    app.state.settings = settings
+    app.state.metrics = Metrics(settings.service_name)
+    install_error_handlers(app)
+    app.include_router(health_router(readiness_checks))
+    app.include_router(metrics_router())
+    for router in routers:
+        app.include_router(router)
+    limit = body_limit_for or (lambda _path: settings.max_json_body_bytes)
+    # Added innermost first: the request context wraps everything, so even a 413 has a request id.
+    app.add_middleware(BodyLimitMiddleware, limit_for=limit)
+    if settings.otel_endpoint:
+        app.add_middleware(TracingMiddleware, service=settings.service_name, endpoint=settings.otel_endpoint)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    return app

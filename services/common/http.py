@@ -1,0 +1,199 @@
+"""Clients for internal calls: pooled, with timeouts, retries on idempotent calls and a circuit breaker.
+
+A dead service answers a fast 503 problem, a slow one a 504, never a hung request. Every call carries
+the request id and a short-lived service token naming the end principal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from services.common.errors import GatewayTimeout, ServiceUnavailable
+from services.common.logging import current_request_id
+from services.common.service_token import CallerIdentity, mint_service_token
+from services.common.tracing import inject_trace_headers
+
+logger = logging.getLogger("talenta.http")
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({502, 503})
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """How one internal client behaves; every number is a setting of the calling service."""
+
+    base_url: str
+    connect_timeout: float = 1.0
+    read_timeout: float = 10.0
+    retries: int = 2
+    backoff_seconds: float = 0.05
+    breaker_failures: int = 5
+    breaker_reset_seconds: float = 5.0
+    max_connections: int = 100
+    transport: Literal["httpx", "aiohttp"] = "httpx"
+
+
+class CircuitBreaker:
+    """Opens after `threshold` consecutive failures; while open, calls fail at once; then one trial."""
+
+    def __init__(self, threshold: int, reset_seconds: float) -> None:
+        self.threshold = threshold
+        self.reset_seconds = reset_seconds
+        self.failures = 0
+        self.open_until = 0.0
+
+    def check(self, service: str) -> None:
+        """Raise a fast 503 while the breaker is open."""
+        if self.failures >= self.threshold and time.monotonic() < self.open_until:
+            raise ServiceUnavailable(
+                f"The {service} service is unavailable; retry shortly.",
+                code="upstream_unavailable",
+                headers={"Retry-After": "5"},
+            )
+
+    def record(self, ok: bool) -> None:
+        """Count a call's outcome; a success closes the breaker."""
+        if ok:
+            self.failures = 0
+            return
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.open_until = time.monotonic() + self.reset_seconds
+
+
+class ServiceClient:
+    """An HTTP client for one internal service, created in a lifespan and closed with it."""
+
+    def __init__(
+        self, name: str, options: ClientOptions, *, token_secret: str, issuer: str, token_ttl: int = 60
+    ) -> None:
+        self.name = name
+        self.options = options
+        self._secret = token_secret
+        self._issuer = issuer
+        self._token_ttl = token_ttl
+        self._tokens: dict[CallerIdentity, tuple[str, float]] = {}
+        self.breaker = CircuitBreaker(options.breaker_failures, options.breaker_reset_seconds)
+        timeout = httpx.Timeout(options.read_timeout, connect=options.connect_timeout)
+        limits = httpx.Limits(
+            max_connections=options.max_connections, max_keepalive_connections=options.max_connections
+        )
+        transport: httpx.AsyncBaseTransport | None = None
+        if options.transport == "aiohttp":
+            from httpx_aiohttp import AiohttpTransport
+
+            transport = AiohttpTransport(limits=limits)
+        self.http = httpx.AsyncClient(base_url=options.base_url, timeout=timeout, limits=limits, transport=transport)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.http.aclose()
+
+    def _token(self, identity: CallerIdentity) -> str:
+        # Signing costs microseconds, but one token per principal per half-TTL is enough.
+        now = time.monotonic()
+        cached = self._tokens.get(identity)
+        if cached and cached[1] > now:
+            return cached[0]
+        if len(self._tokens) > 10_000:
+            self._tokens.clear()
+        token = mint_service_token(self._secret, self._issuer, self.name, identity, self._token_ttl)
+        self._tokens[identity] = (token, now + self._token_ttl / 2)
+        return token
+
+    def _headers(self, identity: CallerIdentity, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"authorization": f"Bearer {self._token(identity)}"}
+        request_id = current_request_id()
+        if request_id:
+            headers["x-request-id"] = request_id
+        inject_trace_headers(headers)
+        if extra:
+            headers.update(extra)
+        return headers
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        identity: CallerIdentity,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send one call; retried on connection failure (and on 502/503 when idempotent)."""
+        method = method.upper()
+        safe_to_resend = method in IDEMPOTENT_METHODS or bool(
+            headers and "idempotency-key" in {k.lower() for k in headers}
+        )
+        attempt = 0
+        while True:
+            self.breaker.check(self.name)
+            try:
+                response = await self.http.request(method, path, headers=self._headers(identity, headers), **kwargs)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                # Not delivered: safe to try again whatever the method.
+                self.breaker.record(False)
+                if attempt < self.options.retries:
+                    attempt += 1
+                    await self._backoff(attempt)
+                    continue
+                raise ServiceUnavailable(
+                    f"The {self.name} service is unreachable.", code="upstream_unavailable"
+                ) from exc
+            except httpx.TimeoutException as exc:
+                self.breaker.record(False)
+                raise GatewayTimeout(
+                    f"The {self.name} service did not answer in time.", code="upstream_timeout"
+                ) from exc
+            except httpx.TransportError as exc:
+                self.breaker.record(False)
+                if safe_to_resend and attempt < self.options.retries:
+                    attempt += 1
+                    await self._backoff(attempt)
+                    continue
+                raise ServiceUnavailable(
+                    f"The connection to the {self.name} service failed.", code="upstream_unavailable"
+                ) from exc
+            if response.status_code in RETRY_STATUSES and safe_to_resend and attempt < self.options.retries:
+                self.breaker.record(False)
+                attempt += 1
+                await self._backoff(attempt)
+                continue
+            self.breaker.record(response.status_code < 500)
+            return response
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        identity: CallerIdentity,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[httpx.Response]:
+        """A streamed call (for large exports); no retry once bytes have started to flow."""
+        self.breaker.check(self.name)
+        try:
+            async with self.http.stream(method, path, headers=self._headers(identity, headers), **kwargs) as resp:
+                self.breaker.record(resp.status_code < 500)
+                yield resp
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            self.breaker.record(False)
+            raise ServiceUnavailable(f"The {self.name} service is unreachable.", code="upstream_unavailable") from exc
+        except httpx.TimeoutException as exc:
+            self.breaker.record(False)
+            raise GatewayTimeout(f"The {self.name} service did not answer in time.", code="upstream_timeout") from exc
+
+    async def _backoff(self, attempt: int) -> None:
+        base = self.options.backoff_seconds * (2 ** (attempt - 1))
+        await asyncio.sleep(base + random.uniform(0, base))  # noqa: S311 - jitter, not security

@@ -1,0 +1,90 @@
+"""The audit writer: group commit of concurrent events, each caller awaiting its own durability.
+
+`record()` returns once the caller's events are committed, so a response is sent only after the events
+it records are durable. Events that arrive while a batch is being written form the next batch: under
+load many requests share one transaction, and nobody waits for a timer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.gateway.audit.repository import insert_events
+
+logger = logging.getLogger("talenta.gateway.audit")
+Event = dict[str, Any]
+
+
+class AuditWriter:
+    """Batches events into shared transactions; started and stopped by the app's lifespan."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], max_batch: int = 5000) -> None:
+        self._sessionmaker = sessionmaker
+        self._max_batch = max_batch
+        self._pending: list[tuple[Sequence[Event], asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.batches_written = 0
+        self.events_written = 0
+
+    def start(self) -> None:
+        """Start the background writer task."""
+        self._task = asyncio.create_task(self._run(), name="audit-writer")
+
+    async def record(self, events: Sequence[Event]) -> None:
+        """Queue events and wait until they are committed (raises if they could not be)."""
+        if not events:
+            return
+        if self._task is None or self._task.done():
+            raise RuntimeError("the audit writer is not running")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((events, future))
+        self._wake.set()
+        # shield: a client that disconnects does not cancel the write other requests share.
+        await asyncio.shield(future)
+
+    async def _run(self) -> None:
+        while not (self._closing and not self._pending):
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, size = [], 0
+                while self._pending and size < self._max_batch:
+                    item = self._pending.pop(0)
+                    batch.append(item)
+                    size += len(item[0])
+                await self._write(batch)
+
+    async def _write(self, batch: list[tuple[Sequence[Event], asyncio.Future[None]]]) -> None:
+        rows = [event for events, _ in batch for event in events]
+        try:
+            async with self._sessionmaker() as session:
+                await insert_events(session, rows)
+                await session.commit()
+        except Exception as exc:  # every waiter learns its events were not written
+            logger.error("audit batch failed", extra={"events": len(rows), "error": type(exc).__name__})
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        self.batches_written += 1
+        self.events_written += len(rows)
+        for _, future in batch:
+            if not future.done():
+                future.set_result(None)
+
+    async def aclose(self) -> None:
+        """Write what is pending, then stop."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout=10)
+            except TimeoutError:
+                self._task.cancel()

@@ -1,0 +1,65 @@
+"""Bearer authentication of public requests, and the per-principal rate limit."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+
+from services.common.errors import TooManyRequests, Unauthorized
+from services.gateway.auth.context import load_keys
+from services.gateway.auth.principal import Principal
+from services.gateway.auth.tokens import verify_access_token
+from services.gateway.state import gateway_state
+
+# A token naming a key this replica does not know yet (minted by a replica that just rotated) makes
+# it re-read the keys, at most this often.
+KEY_RELOAD_INTERVAL_SECONDS = 1.0
+
+
+def _bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            "Send an access token: Authorization: Bearer <token>.",
+            code="missing_token",
+            headers={"WWW-Authenticate": 'Bearer realm="talenta"'},
+        )
+    return token.strip()
+
+
+async def _maybe_reload_keys(request: Request, token: str) -> None:
+    state = gateway_state(request)
+    ctx = state.auth
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError:  # malformed tokens are rejected by the verification itself
+        return
+    if not isinstance(kid, str) or ctx.ring.key_for(kid) is not None:
+        return
+    async with ctx.reload_lock:
+        if time.monotonic() - ctx.last_reload < KEY_RELOAD_INTERVAL_SECONDS:
+            return
+        async with request.app.state.sessionmaker() as session:
+            await load_keys(session, ctx)
+            await session.commit()
+
+
+async def authenticate(request: Request) -> Principal:
+    """The verified principal of the request (401 with WWW-Authenticate: Bearer otherwise)."""
+    token = _bearer_token(request)
+    state = gateway_state(request)
+    ctx = state.auth
+    await _maybe_reload_keys(request, token)
+    principal = verify_access_token(token, ctx.ring, ctx.issuer, ctx.revocations)
+    request.state.principal = principal
+    settings = state.settings
+    wait = await ctx.limiter.take("p:" + principal.subject, settings.rate_limit_per_second, settings.rate_limit_burst)
+    if wait > 0:
+        raise TooManyRequests(int(wait + 0.999), code="rate_limited")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]

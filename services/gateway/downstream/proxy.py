@@ -1,0 +1,130 @@
+"""Forwarding one public request to the registry or scoring, with identity, audit and header rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from services.common.errors import AppError, Forbidden, NotFound
+from services.common.http import ServiceClient
+from services.common.service_token import CallerIdentity
+from services.gateway.audit.service import build_events, nips_in
+from services.gateway.auth.principal import Principal
+from services.gateway.downstream.routes import Route
+from services.gateway.permissions import Grant, Reach, decide, sees_personal_data
+from services.gateway.state import GatewayState, gateway_state
+
+FORWARDED_REQUEST_HEADERS = ("content-type", "if-match", "if-none-match", "idempotency-key", "accept")
+FORWARDED_RESPONSE_HEADERS = (
+    "content-type",
+    "etag",
+    "location",
+    "retry-after",
+    "idempotent-replayed",
+    "cache-control",
+    "content-disposition",
+)
+
+
+def identity_for(principal: Principal, grant: Grant) -> CallerIdentity:
+    """The service-token identity of a principal (agency scope, NIP for employees, minimisation)."""
+    return CallerIdentity(
+        service="gateway",
+        subject=principal.subject,
+        agency_id=None if grant.reach is Reach.ALL else principal.agency_id,
+        roles=principal.roles,
+        scopes=principal.scopes,
+        client_id=principal.client_id,
+        nip=principal.nip if "employee" in principal.roles else None,
+        personal_data=sees_personal_data(principal),
+    )
+
+
+def authorise(principal: Principal, route: Route, path_nip: str | None) -> Grant:
+    """The grant that lets `principal` use `route` on `path_nip`, or 403/404."""
+    grant = decide(principal, route.permission)
+    if grant is None:
+        raise Forbidden(f"This needs the {route.permission} permission.", code="insufficient_permission")
+    if grant.reach is Reach.SELF:
+        if path_nip is None:
+            raise Forbidden("This account may only read its own records.", code="own_records_only")
+        if path_nip != principal.nip:
+            raise NotFound("No such employee.", code="employee_not_found")
+    if route.not_own and path_nip is not None and path_nip == principal.nip:
+        raise Forbidden("Nobody records their own assessment or calibrates their own placement.", code="own_record")
+    return grant
+
+
+def _public_location(location: str, client: ServiceClient) -> str:
+    base = str(client.http.base_url).rstrip("/")
+    if location.startswith(base):
+        location = location[len(base) :]
+    return "/api" + location if location.startswith("/v1/") else location
+
+
+async def forward(request: Request, principal: Principal, route: Route) -> Response:
+    """Authorise, forward, audit (durably, before answering) and answer the downstream response."""
+    state = gateway_state(request)
+    path_nip = request.path_params.get("nip")
+    try:
+        grant = authorise(principal, route, path_nip)
+    except AppError as exc:
+        if route.audit:
+            await _audit(state, principal, route, exc.status, [path_nip], None)
+        raise
+    client = state.registry if route.service == "registry" else state.scoring
+    headers = {k: v for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k)) is not None}
+    path = request.url.path.removeprefix("/api")
+    params = request.url.query or None
+    if route.method in ("GET", "DELETE"):
+        content: Any = None
+    elif route.media_type == "multipart/form-data":
+        content = request.stream()  # streamed through: an import file is never held whole in memory
+        if length := request.headers.get("content-length"):
+            headers["content-length"] = length
+    else:
+        content = await request.body()
+    upstream = await client.request(
+        route.method, path, identity=identity_for(principal, grant), headers=headers, params=params, content=content
+    )
+    out_headers = {k: upstream.headers[k] for k in FORWARDED_RESPONSE_HEADERS if k in upstream.headers}
+    if "location" in out_headers:
+        out_headers["location"] = _public_location(out_headers["location"], client)
+    if route.audit:
+        nips, agency = _people_in(upstream.content, out_headers.get("content-type", ""), path_nip)
+        await _audit(state, principal, route, upstream.status_code, nips, agency)
+    return Response(upstream.content, status_code=upstream.status_code, headers=out_headers)
+
+
+def _people_in(body: bytes, content_type: str, path_nip: str | None) -> tuple[list[str | None], str | None]:
+    nips: list[str | None] = [path_nip] if path_nip else []
+    agency: str | None = None
+    if body and "json" in content_type and "problem" not in content_type:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            data = None
+        found = dict.fromkeys(n for n in nips if n)
+        nips = list(nips_in(data, found))
+        if isinstance(data, dict) and isinstance(data.get("agency_id"), str):
+            agency = data["agency_id"]
+    return (nips or [None]), agency
+
+
+async def _audit(
+    state: GatewayState, principal: Principal, route: Route, status: int, nips: list[str | None], agency: str | None
+) -> None:
+    assert route.audit is not None
+    events = build_events(
+        principal=principal,
+        action=route.audit,
+        method=route.method,
+        route=route.path,
+        status=status,
+        nips=nips,
+        agency_id=agency,
+    )
+    await state.audit.record(events)

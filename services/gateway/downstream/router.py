@@ -1,0 +1,120 @@
+"""The forwarded resource routes, generated from the route table with full OpenAPI descriptions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from services.common.errors import problem_responses
+from services.gateway.auth.dependencies import CurrentPrincipal
+from services.gateway.downstream.proxy import forward
+from services.gateway.downstream.routes import ROUTES, Route
+
+_PATH_PARAM = re.compile(r"\{([^}]+)\}")
+_PARAM_DOCS = {
+    "nip": ("18-digit NIP", "198609262015051001"),
+    "agency_id": ("Agency id or code", "pemkab-lampung-barat"),
+    "year": ("Rating year", "2025"),
+}
+_RESPONSE_HEADERS = {
+    "ETag": {"description": "Version of the resource; send it back in If-Match", "schema": {"type": "string"}},
+    "Location": {"description": "The created resource, or the job to poll", "schema": {"type": "string"}},
+    "X-Request-ID": {"description": "Request id (echoed if sent)", "schema": {"type": "string"}},
+}
+_WRITE_HEADERS = {
+    "PATCH": [("If-Match", True, "ETag of the version being changed (428 without, 412 if stale)")],
+    "DELETE": [("If-Match", True, "ETag of the version being deleted (428 without, 412 if stale)")],
+    "PUT": [("If-Match", False, "Needed when replacing an existing record")],
+    "POST": [("Idempotency-Key", False, "A replay returns the first response; another body with it is 422")],
+}
+
+
+def _parameters(route: Route) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = []
+    for name in _PATH_PARAM.findall(route.path):
+        description, example = _PARAM_DOCS.get(name, (name.replace("_", " "), None))
+        param: dict[str, Any] = {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": description,
+        }
+        if example:
+            param["example"] = example
+        params.append(param)
+    for query in route.query:
+        params.append(
+            {
+                "name": query.name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": query.type},
+                "description": query.description,
+            }
+        )
+    for header, required, description in _WRITE_HEADERS.get(route.method, []):
+        params.append(
+            {
+                "name": header,
+                "in": "header",
+                "required": required,
+                "schema": {"type": "string"},
+                "description": description,
+            }
+        )
+    return params
+
+
+def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
+    success: dict[str, Any] = {"description": route.summary, "headers": _RESPONSE_HEADERS}
+    if route.response is not None:
+        success["model"] = route.response
+    elif route.media_type == "image/svg+xml":
+        success["content"] = {"image/svg+xml": {"schema": {"type": "string"}}}
+    errors = [401, 403, 404, 422, 429, 503, 504]
+    if route.method in ("PATCH", "DELETE", "PUT"):
+        errors += [412, 428]
+    if route.method in ("POST", "PUT", "PATCH"):
+        errors += [409]
+    return {route.status: success, **problem_responses(*sorted(errors))}
+
+
+def _endpoint(route: Route) -> Any:
+    async def endpoint(request: Request, principal: CurrentPrincipal) -> Response:
+        return await forward(request, principal, route)
+
+    endpoint.__doc__ = f"{route.summary}. Needs `{route.permission}`."
+    return endpoint
+
+
+def build_router() -> APIRouter:
+    """An APIRouter with one forwarding route per row of the route table."""
+    router = APIRouter()
+    for route in ROUTES:
+        extra: dict[str, Any] = {"parameters": _parameters(route)}
+        if route.request is not None:
+            extra["requestBody"] = {
+                "required": True,
+                "content": {route.media_type: {"schema": {"$ref": f"#/components/schemas/{route.request.__name__}"}}},
+            }
+            extra["x-request-model"] = route.request.__name__
+        router.add_api_route(
+            route.path,
+            _endpoint(route),
+            methods=[route.method],
+            status_code=route.status,
+            summary=route.summary,
+            tags=[route.tag],
+            response_class=Response,
+            responses=_responses(route),
+            openapi_extra=extra,
+            name=f"{route.method.lower()}_{route.path}",
+        )
+    return router
+
+
+REQUEST_MODELS = {route.request.__name__: route.request for route in ROUTES if route.request is not None}

@@ -1,0 +1,58 @@
+"""The registry app: ASN master data (agencies, units, positions, employees and their records) under /v1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+
+from services.common.app import create_service_app
+from services.common.db import check_database, create_database_engine, create_sessionmaker
+from services.registry.agencies.router import router as agencies_router
+from services.registry.base import idempotency_keys
+from services.registry.employees.router import router as employees_router
+from services.registry.positions.router import router as positions_router
+from services.registry.settings import RegistrySettings, get_settings
+from services.registry.units.router import router as units_router
+
+ROUTERS = [agencies_router, units_router, positions_router, employees_router]
+OPENAPI_TAGS = [
+    {"name": "agencies", "description": "Agencies (instansi), named by id or code."},
+    {"name": "units", "description": "The organisation tree of each agency."},
+    {"name": "positions", "description": "Positions, their level, key flag and competency standard."},
+    {"name": "employees", "description": "Civil servants (ASN) keyed by NIP, with dated histories."},
+]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Create the database engine and sessions for the app's life; dispose of them at shutdown."""
+    engine = create_database_engine(app.state.settings)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    try:
+        yield
+    finally:
+        await engine.dispose()
+
+
+async def database_ready(request: Request) -> None:
+    """Readiness: the registry database answers."""
+    await check_database(request.app.state.engine)
+
+
+def create_app(settings: RegistrySettings | None = None) -> FastAPI:
+    """The registry service app (settings from the environment unless given)."""
+    settings = settings or get_settings()
+    app = create_service_app(
+        settings=settings,
+        title="Talenta registry",
+        description="The system of record for agencies, units, positions and civil servants (ASN), keyed by NIP.",
+        lifespan=lifespan,
+        routers=ROUTERS,
+        readiness_checks={"database": database_ready},
+        openapi_tags=OPENAPI_TAGS,
+    )
+    app.state.idempotency_table = idempotency_keys
+    return app

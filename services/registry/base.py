@@ -1,0 +1,27 @@
+"""The registry's declarative base: one MetaData (with the common naming convention) for every table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import DeclarativeBase, declared_attr
+
+from services.common.db import AuditColumns, make_metadata
+from services.common.idempotency import idempotency_table
+
+
+class Base(DeclarativeBase):
+    """Base of every registry model; its metadata is what the migrations describe."""
+
+    metadata = make_metadata()
+
+
+idempotency_keys = idempotency_table(Base.metadata)
+
+
+class VersionedAudit(AuditColumns):
+    """Audit columns whose `version` the ORM bumps on every UPDATE (and checks: a lost update fails)."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}

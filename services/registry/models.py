@@ -1,0 +1,43 @@
+"""Every registry model, imported in one place so the metadata (and the migrations) see all tables."""
+
+from __future__ import annotations
+
+from services.registry.agencies.models import Agency
+from services.registry.assessments.models import (
+    Award,
+    CompetencyAssessment,
+    DisciplinaryAction,
+    PerformanceRating,
+    PotentialAssessment,
+)
+from services.registry.base import Base, idempotency_keys
+from services.registry.employees.models import (
+    EducationHistory,
+    Employee,
+    PositionHistory,
+    RankHistory,
+    TrainingHistory,
+)
+from services.registry.positions.models import Position
+from services.registry.units.models import Unit
+
+metadata = Base.metadata
+
+__all__ = [
+    "Agency",
+    "Award",
+    "Base",
+    "CompetencyAssessment",
+    "DisciplinaryAction",
+    "EducationHistory",
+    "Employee",
+    "PerformanceRating",
+    "Position",
+    "PositionHistory",
+    "PotentialAssessment",
+    "RankHistory",
+    "TrainingHistory",
+    "Unit",
+    "idempotency_keys",
+    "metadata",
+]

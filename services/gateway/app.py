@@ -27,7 +27,7 @@ from services.gateway.clients.router import router as clients_router
 from services.gateway.downstream.agencies import AgencyResolver
 from services.gateway.downstream.router import build_router as build_downstream_router
 from services.gateway.openapi import OPENAPI_TAGS, install_openapi
-from services.gateway.ratelimit.limiter import create_rate_limiter
+from services.gateway.ratelimit.limiter import RateLimiter, create_rate_limiter
 from services.gateway.settings import GatewaySettings, get_settings
 from services.gateway.state import GatewayState, gateway_state
 from services.gateway.users.router import router as users_router
@@ -40,13 +40,14 @@ DESCRIPTION = (
 )
 
 
-def _auth_context(settings: GatewaySettings, limiter: object) -> AuthContext:
+def auth_context(settings: GatewaySettings, limiter: RateLimiter) -> AuthContext:
+    """The auth state of one app (or one CLI run) for `settings`."""
     grace = settings.access_token_ttl_seconds + 2 * settings.key_refresh_seconds + 60
     return AuthContext(
         ring=KeyRing(KeyCipher(settings.signing_key_secret.get_secret_value()), grace_seconds=grace),
         issuer=TokenIssuer(settings.issuer, settings.audience, settings.access_token_ttl_seconds),
         revocations=RevocationCache(),
-        limiter=limiter,  # type: ignore[arg-type]
+        limiter=limiter,
         algorithm=settings.signing_algorithm,
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         code_ttl_seconds=settings.authorization_code_ttl_seconds,
@@ -99,7 +100,7 @@ def _lifespan(settings: GatewaySettings) -> Callable[[FastAPI], contextlib.Abstr
             issuer="gateway",
             token_ttl=ttl,
         )
-        ctx = _auth_context(settings, limiter)
+        ctx = auth_context(settings, limiter)
         writer = AuditWriter(maker)
         app.state.engine, app.state.sessionmaker = engine, maker
         app.state.gateway = GatewayState(

@@ -36,6 +36,7 @@ class AuthContext:
     password_grant: bool
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_reload: float = 0.0
+    unknown_kids: dict[str, float] = field(default_factory=dict)
 
 
 async def load_keys(session: AsyncSession, ctx: AuthContext) -> None:

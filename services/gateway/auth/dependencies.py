@@ -15,8 +15,10 @@ from services.gateway.auth.tokens import verify_access_token
 from services.gateway.state import gateway_state
 
 # A token naming a key this replica does not know yet (minted by a replica that just rotated) makes
-# it re-read the keys, at most this often.
-KEY_RELOAD_INTERVAL_SECONDS = 1.0
+# it re-read the keys: once per unknown kid per minute, and never more often than this overall, so
+# tokens with made-up kids cannot turn into a database read each.
+KEY_RELOAD_INTERVAL_SECONDS = 0.1
+UNKNOWN_KID_RETRY_SECONDS = 60.0
 
 
 def _bearer_token(request: Request) -> str:
@@ -39,9 +41,16 @@ async def _maybe_reload_keys(request: Request, token: str) -> None:
         return
     if not isinstance(kid, str) or ctx.ring.key_for(kid) is not None:
         return
+    now = time.monotonic()
+    tried = ctx.unknown_kids.get(kid)
+    if tried is not None and now - tried < UNKNOWN_KID_RETRY_SECONDS:
+        return
     async with ctx.reload_lock:
-        if time.monotonic() - ctx.last_reload < KEY_RELOAD_INTERVAL_SECONDS:
+        if now - ctx.last_reload < KEY_RELOAD_INTERVAL_SECONDS or ctx.ring.key_for(kid) is not None:
             return
+        if len(ctx.unknown_kids) > 1000:
+            ctx.unknown_kids.clear()
+        ctx.unknown_kids[kid] = now
         async with request.app.state.sessionmaker() as session:
             await load_keys(session, ctx)
             await session.commit()

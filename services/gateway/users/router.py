@@ -11,7 +11,9 @@ from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.etag import make_etag
 from services.common.pagination import Page, PageDep
+from services.gateway.audit.service import build_events
 from services.gateway.auth.dependencies import CurrentPrincipal
+from services.gateway.auth.principal import Principal
 from services.gateway.state import gateway_state
 from services.gateway.users import service
 from services.gateway.users.schemas import UserCreate, UserRead, UserUpdate
@@ -34,6 +36,13 @@ async def _agency(request: Request, value: str | None) -> str | None:
     return await gateway_state(request).agencies.resolve(value, ["body", "agency_id"])
 
 
+async def _audit(request: Request, principal: Principal, action: str, route: str, status: int, nip: str | None) -> None:
+    events = build_events(
+        principal=principal, action=action, method=request.method, route=route, status=status, nips=[nip]
+    )
+    await gateway_state(request).audit.record(events)
+
+
 @router.get("", response_model=Page[UserRead], responses=problem_responses(401, 403, 422, 429))
 async def list_users(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[UserRead]:
     """List the accounts the caller manages (agency admins: their agency's)."""
@@ -50,6 +59,7 @@ async def list_users(session: SessionDep, principal: CurrentPrincipal, page: Pag
 async def create_user(request: Request, session: SessionDep, principal: CurrentPrincipal, data: UserCreate) -> Response:
     """Create an account; agency admins create accounts of their own agency and never national_admin."""
     user = await service.create_user(session, principal, data, await _agency(request, data.agency_id))
+    await _audit(request, principal, "admin.users.create", "/api/v1/admin/users", 201, user.nip)
     return _answer(user, 201)
 
 

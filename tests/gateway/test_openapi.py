@@ -1,0 +1,56 @@
+"""The OpenAPI document: the API contract check, schemas of forwarded bodies, security, problem answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+CHECKER = pathlib.Path(os.environ.get("TALENTA_SHARED_DIR", REPO.parent / "shared")) / "tools" / "check_api_contract.py"
+
+
+def test_contract_check_passes(app: FastAPI, tmp_path: pathlib.Path) -> None:
+    if not CHECKER.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"contract checker missing at {CHECKER}")
+        pytest.skip(f"contract checker missing at {CHECKER}")
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(app.openapi()))
+    result = subprocess.run([sys.executable, str(CHECKER), str(spec)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def test_document_is_served_and_complete(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    schemas = spec["components"]["schemas"]
+    assert {"oauth2", "bearerAuth"} <= set(spec["components"]["securitySchemes"])
+    flows = spec["components"]["securitySchemes"]["oauth2"]["flows"]
+    assert {"clientCredentials", "authorizationCode"} <= set(flows)
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            assert operation.get("summary"), (method, path)
+            if path.startswith("/api/v1/") and not path.startswith("/api/v1/auth/"):
+                assert operation["security"], (method, path)
+                assert "401" in operation["responses"], (method, path)
+                problem = operation["responses"]["401"]["content"]["application/problem+json"]
+                assert problem["schema"]["$ref"] == "#/components/schemas/Problem"
+            body = operation.get("requestBody")
+            if body:
+                for media in body["content"].values():
+                    ref = media["schema"].get("$ref")
+                    if ref:
+                        assert ref.rsplit("/", 1)[1] in schemas, (method, path, ref)
+    employee = spec["paths"]["/api/v1/employees/{nip}"]["get"]
+    assert any(p["name"] == "nip" and p["in"] == "path" for p in employee["parameters"])
+    patch = spec["paths"]["/api/v1/employees/{nip}"]["patch"]
+    assert any(p["name"] == "If-Match" and p["required"] for p in patch["parameters"])
+    assert schemas["EmployeeCreate"]["additionalProperties"] is False
+    assert "multipart/form-data" in spec["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]
+    assert (await client.get("/docs")).status_code == 200

@@ -55,6 +55,7 @@ def auth_context(settings: GatewaySettings, limiter: RateLimiter) -> AuthContext
         lockout_threshold=settings.lockout_threshold,
         lockout_seconds=settings.lockout_seconds,
         password_grant=settings.password_grant,
+        demo_allowed=settings.is_local,
     )
 
 

@@ -34,6 +34,7 @@ class AuthContext:
     lockout_threshold: int
     lockout_seconds: int
     password_grant: bool
+    demo_allowed: bool = False  # the published demo credentials work in local/test mode only
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_reload: float = 0.0
     unknown_kids: dict[str, float] = field(default_factory=dict)

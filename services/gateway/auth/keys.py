@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -110,9 +111,13 @@ class KeyRing:
             until = None if row.retired_at is None else row.retired_at.timestamp() + self.grace_seconds
             if until is not None and until < now:
                 continue
-            private = serialization.load_pem_private_key(
-                self.cipher.decrypt(row.private_key_encrypted, row.kid), password=None
-            )
+            try:
+                pem = self.cipher.decrypt(row.private_key_encrypted, row.kid)
+            except InvalidTag as exc:
+                raise RuntimeError(
+                    f"cannot decrypt signing key {row.kid}: GATEWAY_SIGNING_KEY_SECRET is not the one that encrypted it"
+                ) from exc
+            private = serialization.load_pem_private_key(pem, password=None)
             if not isinstance(private, ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey):
                 raise ValueError(f"key {row.kid} is of an unsupported type")
             verifying[row.kid] = VerifyingKey(row.kid, row.algorithm, private.public_key(), row.public_jwk, until)

@@ -75,7 +75,9 @@ async def _grant(request: Request, session: SessionDep, form: FormData) -> servi
     client_id, secret, basic = _client_credentials(request, form)
     scope = _str(form, "scope")
     if grant == "client_credentials":
-        client = await service.authenticate_client(session, client_id, secret, basic=basic, require_secret=True)
+        client = await service.authenticate_client(
+            session, client_id, secret, basic=basic, require_secret=True, demo_allowed=ctx.demo_allowed
+        )
         assert client is not None
         return await service.client_credentials(ctx, client, scope)
     if grant == "password":
@@ -84,13 +86,17 @@ async def _grant(request: Request, session: SessionDep, form: FormData) -> servi
         username, password = _str(form, "username"), _str(form, "password")
         if not username or not password:
             raise OAuthError("invalid_request", "username and password are required.")
-        client = await service.authenticate_client(session, client_id, secret, basic=basic, require_secret=False)
+        client = await service.authenticate_client(
+            session, client_id, secret, basic=basic, require_secret=False, demo_allowed=ctx.demo_allowed
+        )
         return await service.password_grant(session, ctx, client, username, password, scope)
     if grant == "authorization_code":
         code = _str(form, "code")
         if not code or not client_id:
             raise OAuthError("invalid_request", "code and client_id are required.")
-        client = await service.authenticate_client(session, client_id, secret, basic=basic, require_secret=False)
+        client = await service.authenticate_client(
+            session, client_id, secret, basic=basic, require_secret=False, demo_allowed=ctx.demo_allowed
+        )
         assert client is not None
         return await service.authorization_code_grant(
             session, ctx, client, code, _str(form, "redirect_uri"), _str(form, "code_verifier")
@@ -99,7 +105,9 @@ async def _grant(request: Request, session: SessionDep, form: FormData) -> servi
         refresh = _str(form, "refresh_token")
         if not refresh:
             raise OAuthError("invalid_request", "refresh_token is required.")
-        client = await service.authenticate_client(session, client_id, secret, basic=basic, require_secret=False)
+        client = await service.authenticate_client(
+            session, client_id, secret, basic=basic, require_secret=False, demo_allowed=ctx.demo_allowed
+        )
         return await service.refresh_grant(session, ctx, client, refresh, scope)
     raise OAuthError("unsupported_grant_type" if grant else "invalid_request", f"Unsupported grant_type {grant!r}.")
 
@@ -322,7 +330,9 @@ async def revoke(request: Request, session: SessionDep) -> Response:
     token_value = _str(form, "token")
     try:
         client_id, secret, basic = _client_credentials(request, form)
-        client = await service.authenticate_client(session, client_id, secret, basic=basic, require_secret=False)
+        client = await service.authenticate_client(
+            session, client_id, secret, basic=basic, require_secret=False, demo_allowed=state.auth.demo_allowed
+        )
         if not token_value:
             raise OAuthError("invalid_request", "token is required.")
     except OAuthError as exc:

@@ -21,6 +21,7 @@ from services.gateway.auth.exceptions import OAuthError, invalid_client, invalid
 from services.gateway.auth.models import AuthorizationCode, Client, RefreshToken, User
 from services.gateway.auth.passwords import token_digest, verify_secret
 from services.gateway.auth.tokens import mint_access_token
+from services.gateway.demo import DEMO_SECRETS
 from services.gateway.permissions import role_scopes
 
 FIRST_PARTY_CLIENT = "first-party"  # client_id of password-grant tokens asked for without a client
@@ -56,7 +57,13 @@ async def throttle_failure(ctx: AuthContext, keys: list[str]) -> None:
 
 
 async def authenticate_client(
-    session: AsyncSession, client_id: str | None, secret: str | None, *, basic: bool, require_secret: bool
+    session: AsyncSession,
+    client_id: str | None,
+    secret: str | None,
+    *,
+    basic: bool,
+    require_secret: bool,
+    demo_allowed: bool = True,
 ) -> Client | None:
     """The client named by the request, its secret checked when it is confidential."""
     if not client_id:
@@ -67,6 +74,8 @@ async def authenticate_client(
     if client is None or client.disabled:
         await verify_secret(secret or "", None)  # as slow as a wrong secret
         raise invalid_client(basic=basic)
+    if secret is not None and not demo_allowed and secret in DEMO_SECRETS:
+        raise invalid_client("Demo credentials are refused outside local mode.", basic)
     needs_secret = client.is_confidential or require_secret
     if needs_secret and (not secret or not await verify_secret(secret, client.secret_hash)):
         raise invalid_client(basic=basic)
@@ -108,6 +117,8 @@ async def client_credentials(ctx: AuthContext, client: Client, requested: str | 
 
 async def sign_in(session: AsyncSession, ctx: AuthContext, username: str, password: str) -> User:
     """The user whose password this is; counts failures and locks the account after too many."""
+    if not ctx.demo_allowed and password in DEMO_SECRETS:
+        raise invalid_grant("Demo credentials are refused outside local mode.")
     user = await repository.user_by_username(session, username)
     if user is None or user.disabled:
         await verify_secret(password, None)

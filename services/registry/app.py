@@ -10,18 +10,32 @@ from fastapi import FastAPI, Request
 from services.common.app import create_service_app
 from services.common.db import check_database, create_database_engine, create_sessionmaker
 from services.registry.agencies.router import router as agencies_router
+from services.registry.assessments.router import router as assessments_router
 from services.registry.base import idempotency_keys
 from services.registry.employees.router import router as employees_router
 from services.registry.positions.router import router as positions_router
+from services.registry.ratings.router import router as ratings_router
+from services.registry.records.router import router as records_router
 from services.registry.settings import RegistrySettings, get_settings
 from services.registry.units.router import router as units_router
 
-ROUTERS = [agencies_router, units_router, positions_router, employees_router]
+ROUTERS = [
+    agencies_router,
+    units_router,
+    positions_router,
+    employees_router,
+    ratings_router,
+    assessments_router,
+    records_router,
+]
 OPENAPI_TAGS = [
     {"name": "agencies", "description": "Agencies (instansi), named by id or code."},
     {"name": "units", "description": "The organisation tree of each agency."},
     {"name": "positions", "description": "Positions, their level, key flag and competency standard."},
     {"name": "employees", "description": "Civil servants (ASN) keyed by NIP, with dated histories."},
+    {"name": "performance ratings", "description": "Yearly SKP ratings and their predikat (PermenPANRB 6/2022)."},
+    {"name": "assessments", "description": "Competency (with JPM) and potential assessments."},
+    {"name": "awards and sanctions", "description": "Awards and disciplinary sanctions (PP 94/2021)."},
 ]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import DeclarativeBase, declared_attr
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from services.common.db import AuditColumns, make_metadata
 from services.common.idempotency import idempotency_table
+from services.common.ids import new_id
 
 
 class Base(DeclarativeBase):
@@ -25,3 +27,11 @@ class VersionedAudit(AuditColumns):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
+
+
+class EmployeeRecord(AuditColumns):
+    """Columns every employee record shares: id, the person, and where the record came from."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    nip: Mapped[str] = mapped_column(String(18), ForeignKey("employees.nip"))
+    source: Mapped[str] = mapped_column(String(10), default="manual")

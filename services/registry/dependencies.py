@@ -1,16 +1,17 @@
-"""FastAPI dependencies of the registry: the caller's scope and the If-Match header."""
+"""FastAPI dependencies of the registry: the caller's scope, the If-Match header, the settings."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
 from services.common.db import SessionDep
 from services.common.ids import is_uuid
 from services.common.service_token import Caller
 from services.registry.access import Scope, scope_of
 from services.registry.agencies.repository import AgencyRepository
+from services.registry.settings import RegistrySettings
 
 
 async def get_scope(caller: Caller, session: SessionDep) -> Scope:
@@ -25,3 +26,12 @@ ScopeDep = Annotated[Scope, Depends(get_scope)]
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", description="The ETag last read; required to change or delete")
 ]
+
+
+def get_registry_settings(request: Request) -> RegistrySettings:
+    """The settings the app was created with."""
+    settings: RegistrySettings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[RegistrySettings, Depends(get_registry_settings)]

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from services.registry.agencies.models import Agency
-from services.registry.assessments.models import (
-    Award,
-    CompetencyAssessment,
-    DisciplinaryAction,
-    PerformanceRating,
-    PotentialAssessment,
-)
+from services.registry.assessments.models import CompetencyAssessment, PotentialAssessment
 from services.registry.base import Base, idempotency_keys
 from services.registry.employees.models import (
     EducationHistory,
@@ -19,6 +13,8 @@ from services.registry.employees.models import (
     TrainingHistory,
 )
 from services.registry.positions.models import Position
+from services.registry.ratings.models import PerformanceRating
+from services.registry.records.models import Award, DisciplinaryAction
 from services.registry.units.models import Unit
 
 metadata = Base.metadata

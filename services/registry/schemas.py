@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
@@ -39,3 +40,11 @@ class ReadModel(BaseModel):
     """A response body, built from ORM rows."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+class RecordRead(ReadModel):
+    """Provenance of an employee record: where it came from, who recorded it and when."""
+
+    source: str
+    recorded_at: dt.datetime = Field(validation_alias="created_at")
+    recorded_by: str = Field(validation_alias="created_by")

@@ -45,7 +45,7 @@ async def migrated_database(name: str) -> str:
     return url
 
 
-def test_settings(url: str) -> RegistrySettings:
+def settings_for(url: str) -> RegistrySettings:
     """Registry settings pointing at `url`."""
     return RegistrySettings(
         database_url=url, environment="test", log_format="text", log_level="WARNING", service_token_secret=SECRET
@@ -66,7 +66,7 @@ async def engine(registry_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture(scope="session")
 def app(registry_url: str, engine: AsyncEngine) -> FastAPI:
-    app = create_app(test_settings(registry_url))
+    app = create_app(settings_for(registry_url))
     app.state.engine = engine
     return app
 

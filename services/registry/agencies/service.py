@@ -11,6 +11,7 @@ from services.registry.agencies.models import Agency
 from services.registry.agencies.repository import AgencyRepository
 from services.registry.agencies.schemas import AgencyCreate, AgencyUpdate
 from services.registry.errors import invalid_body_field, not_found
+from services.registry.paging import after_id
 from services.registry.persistence import apply_changes
 
 
@@ -33,7 +34,7 @@ async def create_agency(session: AsyncSession, scope: Scope, data: AgencyCreate)
 
 async def list_agencies(session: AsyncSession, scope: Scope, page: PageParams) -> tuple[list[Agency], str | None]:
     """The agencies the caller may see, in id order."""
-    after = str(page.after[0]) if page.after else None
+    after = after_id(page)
     rows = await AgencyRepository(session).list(after=after, limit=page.limit + 1, only_id=scope.agency_id)
     return make_page(rows, page, lambda a: [a.id])
 

@@ -1,4 +1,4 @@
-"""Assessment rules of DOMAIN.md: the predikat matrix, JPM and its bands, potential aspects."""
+"""Assessment rules of DOMAIN.md: JPM and its mapping bands, the potential score from its aspects."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-Expectation = Literal["above", "meets", "below"]
-Predikat = Literal["sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]
 JpmBand = Literal["optimal", "cukup_optimal", "kurang_optimal"]
-AwardLevel = Literal["agency", "regional", "national"]
-SanctionLevel = Literal["ringan", "sedang", "berat"]
 PotentialAspect = Literal[
     "intellectual",
     "interpersonal",
@@ -22,32 +18,6 @@ PotentialAspect = Literal[
     "grit",
 ]
 POTENTIAL_ASPECTS: tuple[str, ...] = get_args(PotentialAspect)
-
-# PermenPANRB 6/2022: (hasil kerja, perilaku kerja) -> predikat kinerja.
-PREDIKAT_MATRIX: dict[tuple[str, str], str] = {
-    ("above", "below"): "kurang",
-    ("above", "meets"): "baik",
-    ("above", "above"): "sangat_baik",
-    ("meets", "below"): "kurang",
-    ("meets", "meets"): "baik",
-    ("meets", "above"): "baik",
-    ("below", "below"): "sangat_kurang",
-    ("below", "meets"): "butuh_perbaikan",
-    ("below", "above"): "butuh_perbaikan",
-}
-PREDIKAT_LABELS_ID: dict[str, str] = {
-    "sangat_baik": "Sangat Baik",
-    "baik": "Baik",
-    "butuh_perbaikan": "Butuh Perbaikan",
-    "kurang": "Kurang/Misconduct",
-    "sangat_kurang": "Sangat Kurang",
-}
-
-
-def predikat(work_result: str, work_behavior: str) -> str:
-    """The predikat kinerja for a year's work result and work behaviour ratings."""
-    return PREDIKAT_MATRIX[(work_result, work_behavior)]
-
 
 # JPM mapping bands (Peraturan BKN 26/2019): lower bounds, highest first, compared to the unrounded JPM.
 JPM_BANDS: tuple[tuple[float, str], ...] = (

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, JsonValue, field_validator
 from pydantic_core import PydanticCustomError
 
 from services.registry.employees.rules import EducationLevel, EmploymentType, Gender, InvalidNip, parse_nip
-from services.registry.schemas import InputModel, PatchModel, ReadModel
+from services.registry.schemas import InputModel, PatchModel, ReadModel, RecordRead
 
 Name = Annotated[str, Field(min_length=1, max_length=200, examples=["Rina Marlina, S.Pd."])]
 Rank = Annotated[str, Field(min_length=1, max_length=8, examples=["III/c"], description='PNS "III/c"; PPPK "IX"')]
@@ -154,15 +154,12 @@ class TransferRead(ReadModel):
     employee: EmployeeRead | EmployeeReadMinimised
 
 
-class HistoryRead(ReadModel):
+class HistoryRead(RecordRead):
     """Dating and provenance of one history row (`valid_to` null: current; exclusive end)."""
 
     id: str
     valid_from: dt.date
     valid_to: dt.date | None
-    source: str
-    recorded_at: dt.datetime = Field(validation_alias="created_at")
-    recorded_by: str = Field(validation_alias="created_by")
 
 
 class RankHistoryRead(HistoryRead):

@@ -27,6 +27,7 @@ from services.registry.employees.repository import EmployeeFilter, EmployeeRepos
 from services.registry.employees.rules import parse_nip, rank_problem, retirement_date
 from services.registry.employees.schemas import EmployeeCreate, EmployeeUpdate
 from services.registry.errors import invalid_body_field, not_found
+from services.registry.paging import after_id
 from services.registry.persistence import apply_changes
 from services.registry.positions.models import Position
 from services.registry.positions.repository import PositionRepository
@@ -141,7 +142,7 @@ async def list_employees(
     """Employees the caller may see, in NIP order; `q` matches a name part or a NIP prefix."""
     agency_id = await resolve_filter_agency(session, scope, agency_ref)
     where = EmployeeFilter(agency_id=agency_id, unit_id=unit_id, nip=scope.own_nip, q=q)
-    after = str(page.after[0]) if page.after else None
+    after = after_id(page)
     rows = await EmployeeRepository(session).list(where, after=after, limit=page.limit + 1)
     return make_page(rows, page, lambda e: [e.nip])
 

@@ -12,6 +12,7 @@ from services.common.pagination import PageParams, make_page
 from services.registry.access import Scope
 from services.registry.agencies.service import resolve_body_agency, resolve_filter_agency
 from services.registry.errors import invalid_body_field, not_found
+from services.registry.paging import after_id
 from services.registry.persistence import apply_changes
 from services.registry.positions.models import Position
 from services.registry.positions.repository import PositionFilter, PositionRepository
@@ -58,7 +59,7 @@ async def list_positions(
 ) -> tuple[list[Position], str | None]:
     """Positions the caller may see, in id order, filtered by agency, unit and key flag."""
     agency_id = await resolve_filter_agency(session, scope, agency_ref)
-    after = str(page.after[0]) if page.after else None
+    after = after_id(page)
     where = PositionFilter(agency_id=agency_id, unit_id=unit_id, is_key=is_key)
     rows = await PositionRepository(session).list(where, after=after, limit=page.limit + 1)
     return make_page(rows, page, lambda p: [p.id])

@@ -9,6 +9,7 @@ from services.common.pagination import PageParams, make_page
 from services.registry.access import Scope
 from services.registry.agencies.service import get_visible_agency
 from services.registry.errors import invalid_body_field, not_found
+from services.registry.paging import after_id
 from services.registry.persistence import apply_changes
 from services.registry.units.models import Unit
 from services.registry.units.repository import UnitRepository
@@ -46,7 +47,7 @@ async def list_units(
 ) -> tuple[list[Unit], str | None]:
     """An agency's units in id order (the children of `parent_id` when given)."""
     agency = await get_visible_agency(session, scope, agency_ref)
-    after = str(page.after[0]) if page.after else None
+    after = after_id(page)
     rows = await UnitRepository(session).list(agency.id, after=after, limit=page.limit + 1, parent_id=parent_id)
     return make_page(rows, page, lambda u: [u.id])
 

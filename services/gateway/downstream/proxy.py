@@ -38,7 +38,7 @@ def identity_for(principal: Principal, grant: Grant) -> CallerIdentity:
         roles=principal.roles,
         scopes=principal.scopes,
         client_id=principal.client_id,
-        nip=principal.nip if "employee" in principal.roles else None,
+        nip=principal.nip,  # the registry limits employee-only principals to it, and refuses self-assessment
         personal_data=sees_personal_data(principal),
     )
 

@@ -28,11 +28,13 @@ class AgencyRead(BaseModel):
     id: str
     code: str = Field(examples=["pemkab-lampung-barat"])
     name: str = Field(examples=["Pemerintah Kabupaten Lampung Barat"])
+    region: str | None = Field(default=None, examples=["Lampung"])
 
 
 class AgencyCreate(Input):
     code: str = Field(examples=["pemkab-lampung-barat"])
     name: str
+    region: str | None = None
 
 
 class AgencyUpdate(Input):
@@ -118,6 +120,7 @@ class EmployeeCreate(Input):
     unit_id: str | None = None
     position_id: str | None = None
     position_since: dt.date | None = None
+    level_since: dt.date | None = Field(default=None, description="Start of continuous time at this level")
     rank: str | None = None
     rank_since: dt.date | None = None
     education_level: Education | None = None

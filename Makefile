@@ -41,6 +41,7 @@ lint: install ## ruff, mypy (strict), the layering contracts, and the deployment
 	$(VENV)/bin/ruff format --check services tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) -m tests.deploy.validate
 
 format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix services tests

@@ -84,6 +84,14 @@ class DockerFacts:
         uid = target.user.split(":", 1)[0]
         return int(uid) if uid.isdigit() else None
 
+    def port(self, service: str) -> int | None:
+        """The port uvicorn listens on in the image's command."""
+        cmd = (self.targets.get(service) or Target()).cmd or []
+        for flag, value in zip(cmd, cmd[1:], strict=False):
+            if flag == "--port" and value.isdigit():
+                return int(value)
+        return None
+
     def graceful_seconds(self, service: str) -> int:
         """uvicorn's --timeout-graceful-shutdown in the image's command (0 when absent)."""
         cmd = (self.targets.get(service) or Target()).cmd or []

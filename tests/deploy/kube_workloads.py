@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from tests.deploy.app_facts import LIVENESS_PATH, READINESS_PATH, env_status, operational_paths
-from tests.deploy.common import ENV_PREFIX, image_pinned, service_of_image
+from tests.deploy.common import ENV_PREFIX, Problem, image_pinned, relative, service_of_image
 from tests.deploy.kustomize import Resource, pod_spec
 
 if TYPE_CHECKING:
@@ -203,6 +203,10 @@ def _check_container(
             ctx.add(w, f"container {name}: image {image} has no Dockerfile target {service!r}")
         elif uid != ctx.facts.uid(service):
             ctx.add(w, f"container {name}: runAsUser {uid} is not the image's USER {ctx.facts.uid(service)}")
+        listening = ctx.facts.port(service)
+        declared = [p.get("containerPort") for p in c.get("ports") or []]
+        if declared and listening not in declared:
+            ctx.add(w, f"container {name}: declares ports {declared} but the image listens on {listening}")
     _check_security(ctx, w, c, volumes)
     _check_resources(ctx, w, c)
     _check_env(ctx, w, c, service)
@@ -274,8 +278,6 @@ def _check_env(ctx: Context, w: Resource, c: dict[str, Any], service: str | None
 
 
 def _check_setting_names(ctx: Context, w: Resource, c: dict[str, Any], service: str, names: list[str]) -> None:
-    from tests.deploy.common import Problem, relative
-
     for name in names:
         owner = next((s for s, p in ENV_PREFIX.items() if name.startswith(p)), None)
         if owner is None:

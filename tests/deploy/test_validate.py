@@ -218,6 +218,12 @@ BROKEN = {
         "readOnlyRootFilesystem must be true",
     ),
     "capabilities not dropped": (REDIS, "drop: [ALL]", "drop: [NET_RAW]", "capabilities must drop ALL"),
+    "container port the image does not listen on": (
+        SCORING,
+        "              containerPort: 8000",
+        "              containerPort: 8080",
+        "declares ports [8080] but the image listens on 8000",
+    ),
     "user differing from the image": (
         REGISTRY,
         "runAsUser: 10001",

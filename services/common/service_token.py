@@ -75,18 +75,26 @@ def mint_service_token(secret: str, issuer: str, audience: str, identity: Caller
     return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"typ": "svc+jwt"})
 
 
-def verify_service_token(token: str, secret: str, audience: str) -> CallerIdentity:
-    """Check signature, expiry and audience; answer the identity or raise Unauthorized."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            audience=audience,
-            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise Unauthorized(f"Invalid service token: {exc}", code="invalid_service_token") from exc
+def verify_service_token(token: str, secret: str | tuple[str, ...], audience: str) -> CallerIdentity:
+    """Check signature (with any of the given secrets), expiry and audience; answer the identity or raise 401."""
+    secrets = (secret,) if isinstance(secret, str) else secret
+    claims = None
+    for candidate in secrets:
+        try:
+            claims = jwt.decode(
+                token,
+                candidate,
+                algorithms=[ALGORITHM],
+                audience=audience,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+            break
+        except jwt.InvalidSignatureError:
+            continue  # signed with the other secret of a rotation, or forged
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"Invalid service token: {exc}", code="invalid_service_token") from exc
+    if claims is None:
+        raise Unauthorized("Invalid service token: signature verification failed", code="invalid_service_token")
     return CallerIdentity(
         service=str(claims["iss"]),
         subject=str(claims["sub"]),
@@ -112,9 +120,7 @@ def _bearer(request: Request) -> str:
 async def get_caller(request: Request) -> CallerIdentity:
     """FastAPI dependency: the verified caller of an internal API (401 without a valid token)."""
     settings = request.app.state.settings
-    return verify_service_token(
-        _bearer(request), settings.service_token_secret.get_secret_value(), settings.service_name
-    )
+    return verify_service_token(_bearer(request), settings.service_token_secrets(), settings.service_name)
 
 
 Caller = Annotated[CallerIdentity, Depends(get_caller)]

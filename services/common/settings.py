@@ -37,12 +37,21 @@ class ServiceSettings(BaseSettings):
     service_token_secret: SecretStr = Field(
         default=SecretStr("demo-service-token-secret-change-me-0123456789"), min_length=32
     )
+    # During a rotation the old secret still verifies (set it here) until every caller signs with the new one.
+    service_token_previous_secret: SecretStr | None = None
     service_token_ttl_seconds: int = Field(default=60, ge=5, le=900)
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024)
     # Tracing is on when an OTLP endpoint is set (e.g. http://otel-collector:4318).
     otel_endpoint: str | None = None
+
+    def service_token_secrets(self) -> tuple[str, ...]:
+        """The secrets that verify incoming service tokens: the current one first, then the previous one."""
+        secrets = [self.service_token_secret.get_secret_value()]
+        if self.service_token_previous_secret is not None:
+            secrets.append(self.service_token_previous_secret.get_secret_value())
+        return tuple(secrets)
 
     @property
     def is_local(self) -> bool:

@@ -1,0 +1,93 @@
+"""The internal HTTP client: fast 503 for a dead service, 504 for a slow one, breaker, identity headers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from services.common.errors import GatewayTimeout, ServiceUnavailable
+from services.common.http import CircuitBreaker, ClientOptions, ServiceClient
+from services.common.logging import reset_request_id, set_request_id
+from services.common.service_token import CallerIdentity, verify_service_token
+
+SECRET = "s" * 40
+WHO = CallerIdentity(service="gateway", subject="user:7", agency_id="a1")
+
+
+def client_for(base_url: str, **options: float) -> ServiceClient:
+    return ServiceClient(
+        "registry",
+        ClientOptions(base_url=base_url, **options),  # type: ignore[arg-type]
+        token_secret=SECRET,
+        issuer="gateway",
+    )
+
+
+async def test_dead_service_is_a_fast_503() -> None:
+    client = client_for("http://127.0.0.1:9", retries=2, backoff_seconds=0.01)
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable):
+        await client.request("GET", "/v1/x", identity=WHO)
+    assert time.monotonic() - started < 1.0
+    await client.aclose()
+
+
+async def test_breaker_opens_after_repeated_failures() -> None:
+    breaker = CircuitBreaker(threshold=2, reset_seconds=60)
+    breaker.record(False)
+    breaker.check("x")
+    breaker.record(False)
+    with pytest.raises(ServiceUnavailable):
+        breaker.check("x")
+    breaker.record(True)
+    breaker.check("x")
+
+
+async def test_identity_and_request_id_travel() -> None:
+    seen: dict[str, str] = {}
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        seen.update(headers)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    client = client_for("http://registry", read_timeout=0.1)
+    await client.http.aclose()
+    client.http = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://registry", timeout=httpx.Timeout(0.1, connect=0.1)
+    )
+    token = set_request_id("req-1")
+    try:
+        response = await client.request("GET", "/fast", identity=WHO)
+        assert response.status_code == 200
+        assert seen["x-request-id"] == "req-1"
+        caller = verify_service_token(seen["authorization"].split()[1], SECRET, "registry")
+        assert caller.subject == "user:7"
+        assert caller.agency_id == "a1"
+    finally:
+        reset_request_id(token)
+        await client.aclose()
+
+
+async def test_slow_service_is_a_504() -> None:
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1000)
+        await asyncio.sleep(2)
+        writer.close()
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = client_for(f"http://127.0.0.1:{port}", read_timeout=0.2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(GatewayTimeout):
+            await client.request("GET", "/slow", identity=WHO)
+        assert time.monotonic() - started < 1.0
+    finally:
+        await client.aclose()
+        server.close()

@@ -107,8 +107,11 @@ async def test_downstream_problem_passes_through(client: httpx.AsyncClient, admi
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_dead_downstream_is_a_fast_503_while_the_other_works(gateway_db: str, stubs: dict[str, Any]) -> None:
-    settings = settings_for(gateway_db, stubs, scoring_url=f"http://127.0.0.1:{free_port()}")
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+async def test_dead_downstream_is_a_fast_503_while_the_other_works(
+    gateway_db: str, stubs: dict[str, Any], transport: str
+) -> None:
+    settings = settings_for(gateway_db, stubs, scoring_url=f"http://127.0.0.1:{free_port()}", http_transport=transport)
     async with running(settings) as (app, client):
         username = await Accounts(app).user(["national_admin"], agency_id=None)
         headers = bearer((await password_token(client, username))["access_token"])
@@ -122,8 +125,9 @@ async def test_dead_downstream_is_a_fast_503_while_the_other_works(gateway_db: s
         assert (await client.get(f"/api/v1/employees/{NIP_A}", headers=headers)).status_code == 200
 
 
-async def test_slow_downstream_is_a_504(gateway_db: str, stubs: dict[str, Any]) -> None:
-    settings = settings_for(gateway_db, stubs, downstream_read_timeout_seconds=0.3)
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+async def test_slow_downstream_is_a_504(gateway_db: str, stubs: dict[str, Any], transport: str) -> None:
+    settings = settings_for(gateway_db, stubs, downstream_read_timeout_seconds=0.3, http_transport=transport)
     async with running(settings) as (app, client):
         username = await Accounts(app).user(["national_admin"], agency_id=None)
         headers = bearer((await password_token(client, username))["access_token"])

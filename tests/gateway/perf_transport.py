@@ -1,4 +1,4 @@
-"""Measure the gateway hop with httpx's default transport against httpx-aiohttp's (`python -m tests.gateway.perf_transport`).
+"""The gateway hop: httpx's default transport against httpx-aiohttp's (`python -m tests.gateway.perf_transport`).
 
 A small downstream runs in its own uvicorn process; one ServiceClient per transport sends the same GETs
 (service token, request id, pooled connections), sequentially and with 32 in flight, alternating runs.

@@ -12,6 +12,7 @@ from services.registry.employees.models import (
     RankHistory,
     TrainingHistory,
 )
+from services.registry.imports.models import ImportJob
 from services.registry.positions.models import Position
 from services.registry.ratings.models import PerformanceRating
 from services.registry.records.models import Award, DisciplinaryAction
@@ -27,6 +28,7 @@ __all__ = [
     "DisciplinaryAction",
     "EducationHistory",
     "Employee",
+    "ImportJob",
     "PerformanceRating",
     "Position",
     "PositionHistory",

@@ -38,6 +38,13 @@ class RegistrySettings(ServiceSettings):
     service_name: str = "registry"
     database_url: str = "sqlite+aiosqlite:///var/registry.db"
     default_competency_levels: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_COMPETENCY_LEVELS))
+    # Bulk imports (services/registry/imports): where uploads wait for their job, and the limits.
+    import_dir: str = "var/imports"
+    max_import_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
+    import_batch_rows: int = Field(default=20_000, ge=100, le=1_000_000)
+    import_max_stored_errors: int = Field(default=1000, ge=10, le=100_000)
+    import_concurrency: int = Field(default=2, ge=1, le=32)
+    import_stale_seconds: int = Field(default=120, ge=10)
 
     @field_validator("default_competency_levels")
     @classmethod

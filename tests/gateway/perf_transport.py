@@ -23,8 +23,9 @@ from fastapi import FastAPI
 from starlette.responses import Response
 app = FastAPI()
 BODY = b'{"nip":"198609262015051001","name":"Andi Saputra","agency_id":"a","unit_id":"u","rank":"III/c"}'
-@app.get("/v1/employees/{nip}")
-async def employee(nip: str) -> Response:
+@app.get("/v1/units/{key}")
+@app.get("/v1/employees/{key}")
+async def employee(key: str) -> Response:
     return Response(BODY, media_type="application/json", headers={"ETag": '"3"'})
 """
 IDENTITY = CallerIdentity(service="gateway", subject="user:bench", agency_id="a", roles=("agency_admin",))

@@ -11,7 +11,7 @@ import httpx
 import jwt
 
 from tests.gateway.conftest import PASSWORD, Accounts, bearer, client_token, password_token, running, settings_for
-from tests.gateway.stub import AGENCY_A, NIP_A
+from tests.gateway.stub import AGENCY_A, NIP_A, free_port
 
 TOKEN = "/api/v1/auth/token"
 REDIRECT = "http://127.0.0.1:7777/callback"
@@ -228,3 +228,37 @@ async def test_password_grant_off_outside_local(gateway_db: str, stubs: dict[str
         username = await Accounts(app).user(["viewer"])
         r = await client.post(TOKEN, data={"grant_type": "password", "username": username, "password": PASSWORD})
         assert (r.status_code, r.json()["error"]) == (400, "unsupported_grant_type")
+
+
+async def test_confidential_clients_refresh_tokens_need_the_secret(
+    client: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    client_id = await accounts.client(["employees:read"])
+    username = await accounts.user(["viewer"])
+    first = await client.post(
+        TOKEN,
+        data={"grant_type": "password", "username": username, "password": PASSWORD},
+        auth=(client_id, "s3cret-value"),
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["scope"] == "employees:read"  # the client's registration narrows the person's scopes
+    refresh = first.json()["refresh_token"]
+    anonymous = await client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": refresh})
+    assert (anonymous.status_code, anonymous.json()["error"]) == (401, "invalid_client")
+    with_secret = await client.post(
+        TOKEN, data={"grant_type": "refresh_token", "refresh_token": refresh}, auth=(client_id, "s3cret-value")
+    )
+    assert with_secret.status_code == 200
+
+
+async def test_readiness_checks_database_and_both_downstreams(
+    client: httpx.AsyncClient, gateway_db: str, stubs: dict[str, object]
+) -> None:
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "registry": "ok", "scoring": "ok"}
+    settings = settings_for(gateway_db, stubs, registry_url=f"http://127.0.0.1:{free_port()}")
+    async with running(settings) as (_, other):
+        not_ready = await other.get("/readyz")
+        assert not_ready.status_code == 503
+        assert not_ready.json()["checks"]["registry"].startswith("unavailable")

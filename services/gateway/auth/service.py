@@ -224,6 +224,11 @@ async def refresh_grant(
         raise invalid_grant("The refresh token is invalid or expired.")
     if client is not None and client.client_id != stored.client_id:
         raise invalid_grant("The refresh token was issued to another client.")
+    if client is None:
+        # A confidential client's refresh tokens are bound to its secret (RFC 6749 6): no secret, no refresh.
+        owner = await repository.client_by_client_id(session, stored.client_id)
+        if owner is not None and owner.is_confidential:
+            raise invalid_client("This refresh token needs its client's authentication.")
     if stored.revoked_at is not None or not await repository.mark_refresh_used(session, stored.id):
         await revoke_family(session, ctx, stored.family_id)
         raise invalid_grant("The refresh token was already used; every token of this sign-in is now revoked.")

@@ -81,3 +81,6 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
         logging.getLogger(name).propagate = True
     # Our own access log (services.common.middleware) logs route templates, not raw paths with NIPs.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every request's full URL at INFO, and internal URLs carry NIPs: keep it to warnings.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

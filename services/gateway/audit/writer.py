@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.common.errors import ServiceUnavailable
 from services.gateway.audit.repository import insert_events
 
 logger = logging.getLogger("talenta.gateway.audit")
@@ -42,12 +43,25 @@ class AuditWriter:
         if not events:
             return
         if self._task is None or self._task.done():
-            raise RuntimeError("the audit writer is not running")
+            raise ServiceUnavailable("The audit writer is not running.", code="audit_unavailable")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((events, future))
         self._wake.set()
         # shield: a client that disconnects does not cancel the write other requests share.
-        await asyncio.shield(future)
+        try:
+            await asyncio.shield(future)
+        except Exception as exc:  # no durable record, no answer: the data must not leave unaudited
+            raise ServiceUnavailable(
+                "The audit trail cannot be written; retry shortly.", code="audit_unavailable"
+            ) from exc
+
+    async def commit_then_record(self, session: AsyncSession, events: Sequence[Event]) -> None:
+        """Commit the request's own changes, then record their events.
+
+        Committing first frees SQLite's single write lock for the writer, and the record then follows
+        the change it describes."""
+        await session.commit()
+        await self.record(events)
 
     async def _run(self) -> None:
         while not (self._closing and not self._pending):

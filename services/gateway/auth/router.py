@@ -144,7 +144,8 @@ async def token(request: Request, session: SessionDep) -> Response:
         if exc.http_status in (400, 401) and exc.error in ("invalid_client", "invalid_grant"):
             await service.throttle_failure(state.auth, keys)
         name = _str(form, "username") or _client_credentials_safe(request, form)
-        await state.audit.record(
+        await state.audit.commit_then_record(
+            session,
             build_events(
                 principal=None,
                 action=f"auth.token.{grant}",
@@ -153,11 +154,11 @@ async def token(request: Request, session: SessionDep) -> Response:
                 status=exc.http_status,
                 actor_name=name,
                 client_id=_client_credentials_safe(request, form),
-            )
+            ),
         )
         # Returned, not raised: failure counts and family revocations must still commit.
         return JSONResponse(exc.body(), status_code=exc.http_status, headers={**exc.headers, **NO_STORE})
-    await state.audit.record(_token_events(issued, grant))
+    await state.audit.commit_then_record(session, _token_events(issued, grant))
     body = TokenResponse(
         access_token=issued.access_token,
         expires_in=issued.expires_in,
@@ -266,7 +267,8 @@ async def authorize_sign_in(request: Request, session: SessionDep) -> Response:
     except OAuthError as exc:
         if exc.error == "invalid_grant":
             await service.throttle_failure(state.auth, keys)
-        await state.audit.record(
+        await state.audit.commit_then_record(
+            session,
             build_events(
                 principal=None,
                 action="auth.authorize",
@@ -275,7 +277,7 @@ async def authorize_sign_in(request: Request, session: SessionDep) -> Response:
                 status=exc.http_status if exc.http_status != 400 else 401,
                 actor_name=username,
                 client_id=client.client_id,
-            )
+            ),
         )
         page = sign_in_page(client.name, params, error=exc.detail, username=username)
         return HTMLResponse(
@@ -298,7 +300,7 @@ async def authorize_sign_in(request: Request, session: SessionDep) -> Response:
     )
     for event in events:
         event["actor"] = f"user:{user.id}"
-    await state.audit.record(events)
+    await state.audit.commit_then_record(session, events)
     return _redirect(params["redirect_uri"], {"code": code, "iss": state.auth.issuer.issuer}, params)
 
 
@@ -343,7 +345,8 @@ async def revoke(request: Request, session: SessionDep) -> Response:
     else:
         revoked = await _revoke_access_token(request, session, token_value, client)
     if revoked:
-        await state.audit.record(
+        await state.audit.commit_then_record(
+            session,
             build_events(
                 principal=None,
                 action="auth.revoke",
@@ -351,7 +354,7 @@ async def revoke(request: Request, session: SessionDep) -> Response:
                 route="/api/v1/auth/revoke",
                 status=200,
                 client_id=client.client_id if client else None,
-            )
+            ),
         )
     return Response(status_code=200, headers=NO_STORE)
 

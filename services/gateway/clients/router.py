@@ -44,9 +44,11 @@ async def _agency(request: Request, value: str | None) -> str | None:
     return await gateway_state(request).agencies.resolve(value, ["body", "agency_id"])
 
 
-async def _audit(request: Request, principal: Principal, action: str, route: str, status: int) -> None:
+async def _audit(
+    request: Request, session: SessionDep, principal: Principal, action: str, route: str, status: int
+) -> None:
     events = build_events(principal=principal, action=action, method=request.method, route=route, status=status)
-    await gateway_state(request).audit.record(events)
+    await gateway_state(request).audit.commit_then_record(session, events)
 
 
 @router.get("", response_model=Page[ClientRead], responses=problem_responses(401, 403, 422, 429))
@@ -63,7 +65,7 @@ async def create_client(
     """Register a client; a confidential client's secret is in this answer only."""
     client, secret = await service.create_client(session, principal, data, await _agency(request, data.agency_id))
     body = ClientWithSecret(**_read(client).model_dump(), client_secret=secret)
-    await _audit(request, principal, "admin.clients.create", "/api/v1/admin/clients", 201)
+    await _audit(request, session, principal, "admin.clients.create", "/api/v1/admin/clients", 201)
     headers = {"ETag": make_etag(client.version), "Location": f"/api/v1/admin/clients/{client.client_id}", **NO_STORE}
     return JSONResponse(body.model_dump(mode="json"), status_code=201, headers=headers)
 
@@ -89,7 +91,7 @@ async def update_client(
     client = await service.update_client(
         session, gateway_state(request).auth, principal, client_id, data, agency, if_match
     )
-    await _audit(request, principal, "admin.clients.update", "/api/v1/admin/clients/{client_id}", 200)
+    await _audit(request, session, principal, "admin.clients.update", "/api/v1/admin/clients/{client_id}", 200)
     return JSONResponse(_read(client).model_dump(mode="json"), headers={"ETag": make_etag(client.version)})
 
 
@@ -97,5 +99,7 @@ async def update_client(
 async def rotate_secret(request: Request, session: SessionDep, principal: CurrentPrincipal, client_id: str) -> Response:
     """Rotate a confidential client's secret; the new one is shown once, the old one stops working."""
     secret = await service.rotate_secret(session, gateway_state(request).auth, principal, client_id)
-    await _audit(request, principal, "admin.clients.rotate_secret", "/api/v1/admin/clients/{client_id}/secret", 200)
+    await _audit(
+        request, session, principal, "admin.clients.rotate_secret", "/api/v1/admin/clients/{client_id}/secret", 200
+    )
     return JSONResponse(ClientSecret(client_id=client_id, client_secret=secret).model_dump(), headers=NO_STORE)

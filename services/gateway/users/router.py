@@ -36,11 +36,13 @@ async def _agency(request: Request, value: str | None) -> str | None:
     return await gateway_state(request).agencies.resolve(value, ["body", "agency_id"])
 
 
-async def _audit(request: Request, principal: Principal, action: str, route: str, status: int, nip: str | None) -> None:
+async def _audit(
+    request: Request, session: SessionDep, principal: Principal, action: str, route: str, status: int, nip: str | None
+) -> None:
     events = build_events(
         principal=principal, action=action, method=request.method, route=route, status=status, nips=[nip]
     )
-    await gateway_state(request).audit.record(events)
+    await gateway_state(request).audit.commit_then_record(session, events)
 
 
 @router.get("", response_model=Page[UserRead], responses=problem_responses(401, 403, 422, 429))
@@ -59,7 +61,7 @@ async def list_users(session: SessionDep, principal: CurrentPrincipal, page: Pag
 async def create_user(request: Request, session: SessionDep, principal: CurrentPrincipal, data: UserCreate) -> Response:
     """Create an account; agency admins create accounts of their own agency and never national_admin."""
     user = await service.create_user(session, principal, data, await _agency(request, data.agency_id))
-    await _audit(request, principal, "admin.users.create", "/api/v1/admin/users", 201, user.nip)
+    await _audit(request, session, principal, "admin.users.create", "/api/v1/admin/users", 201, user.nip)
     return _answer(user, 201)
 
 
@@ -81,4 +83,5 @@ async def update_user(
     """Change roles, agency, NIP link, password, or disable; the account's tokens are revoked at once."""
     agency = await _agency(request, data.agency_id) if "agency_id" in data.model_fields_set else None
     user = await service.update_user(session, gateway_state(request).auth, principal, user_id, data, agency, if_match)
+    await _audit(request, session, principal, "admin.users.update", "/api/v1/admin/users/{user_id}", 200, user.nip)
     return _answer(user)

@@ -97,6 +97,7 @@ async def seed(settings: GatewaySettings) -> list[str]:
 def main() -> int:
     """Seed and report; exit 2 outside local mode."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines are noise here
     try:
         created = asyncio.run(seed(get_settings()))
     except NotLocal as exc:

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.gateway.audit.models import AuditEvent
 from tests.gateway.conftest import Accounts, TokenFor, bearer, password_token
@@ -131,3 +131,20 @@ async def test_employee_sees_who_read_their_data(client: httpx.AsyncClient, acco
     assert entry["actor_name"] == reader
     assert entry["client_id"] == "first-party"
     assert entry["action"] == "employees.read"
+
+
+async def test_writer_survives_a_dropped_connection(
+    app: FastAPI, client: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    token = await token_for(["national_admin"], agency_id=None)
+    assert (await client.get(f"/api/v1/employees/{NIP_A}", headers=bearer(token))).status_code == 200
+    async with app.state.engine.connect() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND datname = current_database() AND state = 'idle' AND application_name = 'gateway'"
+            )
+        )
+    response = await client.get(f"/api/v1/employees/{NIP_A}", headers={**bearer(token), "X-Request-ID": "aud-re"})
+    assert response.status_code == 200
+    assert len(await _events(app, "aud-re")) == 1

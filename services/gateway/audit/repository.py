@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.gateway.audit.models import AuditEvent
 
+_INSERT = insert(cast(Table, AuditEvent.__table__))
 
-async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many events in one statement."""
+
+async def insert_events(connection: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many events in one Core statement (executemany), inside the caller's transaction."""
     if rows:
-        await session.execute(insert(AuditEvent), list(rows))
+        await connection.execute(_INSERT, list(rows))
 
 
 async def list_events(

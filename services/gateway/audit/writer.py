@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from services.common.errors import ServiceUnavailable
 from services.gateway.audit.repository import insert_events
@@ -24,8 +24,11 @@ Event = dict[str, Any]
 class AuditWriter:
     """Batches events into shared transactions; started and stopped by the app's lifespan."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], max_batch: int = 5000) -> None:
-        self._sessionmaker = sessionmaker
+    def __init__(self, engine: AsyncEngine, max_batch: int = 5000) -> None:
+        # One connection of its own, kept open: a pool checkout (and its pre-ping) per batch cost
+        # several times the insert itself.
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
         self._max_batch = max_batch
         self._pending: list[tuple[Sequence[Event], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
@@ -77,21 +80,38 @@ class AuditWriter:
 
     async def _write(self, batch: list[tuple[Sequence[Event], asyncio.Future[None]]]) -> None:
         rows = [event for events, _ in batch for event in events]
-        try:
-            async with self._sessionmaker() as session:
-                await insert_events(session, rows)
-                await session.commit()
-        except Exception as exc:  # every waiter learns its events were not written
-            logger.error("audit batch failed", extra={"events": len(rows), "error": type(exc).__name__})
+        error: Exception | None = None
+        for _attempt in range(2):  # a connection the database dropped is replaced once
+            try:
+                if self._connection is None or self._connection.closed:
+                    self._connection = await self._engine.connect()
+                async with self._connection.begin():
+                    await insert_events(self._connection, rows)
+                error = None
+                break
+            except Exception as exc:
+                error = exc
+                await self._drop_connection()
+        if error is not None:  # every waiter learns its events were not written
+            logger.error("audit batch failed", extra={"events": len(rows), "error": type(error).__name__})
             for _, future in batch:
                 if not future.done():
-                    future.set_exception(exc)
+                    future.set_exception(error)
             return
         self.batches_written += 1
         self.events_written += len(rows)
         for _, future in batch:
             if not future.done():
                 future.set_result(None)
+
+    async def _drop_connection(self) -> None:
+        # The next batch reconnects: a broken connection must not fail every later batch too.
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                await connection.close()
+            except Exception:  # already broken; nothing more to release
+                logger.debug("audit connection close failed")
 
     async def aclose(self) -> None:
         """Write what is pending, then stop."""
@@ -102,3 +122,4 @@ class AuditWriter:
                 await asyncio.wait_for(self._task, timeout=10)
             except TimeoutError:
                 self._task.cancel()
+        await self._drop_connection()

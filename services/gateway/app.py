@@ -29,6 +29,7 @@ from services.gateway.downstream.router import build_router as build_downstream_
 from services.gateway.openapi import OPENAPI_TAGS, install_openapi
 from services.gateway.ratelimit.limiter import RateLimiter, create_rate_limiter
 from services.gateway.settings import GatewaySettings, get_settings
+from services.gateway.signin.router import router as signin_router
 from services.gateway.state import GatewayState, gateway_state
 from services.gateway.users.router import router as users_router
 
@@ -160,7 +161,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Talenta API",
         description=DESCRIPTION,
         lifespan=_lifespan(settings),
-        routers=[auth_router, users_router, clients_router, audit_router, build_downstream_router()],
+        routers=[auth_router, signin_router, users_router, clients_router, audit_router, build_downstream_router()],
         readiness_checks={
             "database": _check_database,
             "registry": _downstream_check("registry"),

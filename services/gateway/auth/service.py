@@ -82,7 +82,8 @@ async def authenticate_client(
     return client
 
 
-def _scope(requested: str | None, available: list[str]) -> str:
+def narrow_scope(requested: str | None, available: list[str]) -> str:
+    """The requested scopes (all available ones when none are asked for); invalid_scope beyond them."""
     if not requested:
         return " ".join(available)
     wanted = requested.split()
@@ -102,7 +103,7 @@ def user_scopes(user: User, client: Client | None) -> list[str]:
 
 async def client_credentials(ctx: AuthContext, client: Client, requested: str | None) -> IssuedTokens:
     """Tokens for a confidential machine client acting as itself (no refresh token)."""
-    scope = _scope(requested, list(client.scopes))
+    scope = narrow_scope(requested, list(client.scopes))
     subject = f"client:{client.client_id}"
     claims: dict[str, Any] = {
         "sub": subject,
@@ -169,7 +170,7 @@ async def password_grant(
 ) -> IssuedTokens:
     """Tokens for a person signing in with a password through a first-party tool."""
     user = await sign_in(session, ctx, username, password)
-    scope = _scope(requested, user_scopes(user, client))
+    scope = narrow_scope(requested, user_scopes(user, client))
     return await issue_for_user(session, ctx, user, client.client_id if client else FIRST_PARTY_CLIENT, scope)
 
 
@@ -236,7 +237,7 @@ async def refresh_grant(
     if user is None or user.disabled:
         raise invalid_grant("The account is disabled.")
     allowed = [s for s in stored.scope.split() if s in role_scopes(user.roles)]
-    scope = _scope(requested, allowed)
+    scope = narrow_scope(requested, allowed)
     return await issue_for_user(session, ctx, user, stored.client_id, scope, family_id=stored.family_id)
 
 

@@ -11,8 +11,11 @@ from starlette.responses import Response
 from services.common.errors import problem_responses
 from services.gateway.auth.dependencies import CurrentPrincipal
 from services.gateway.downstream.proxy import forward
-from services.gateway.downstream.routes import ROUTES, Route
+from services.gateway.downstream.routes import Route
+from services.gateway.downstream.routes_registry import REGISTRY_ROUTES
+from services.gateway.downstream.routes_talent import TALENT_ROUTES
 
+ROUTES = REGISTRY_ROUTES + TALENT_ROUTES
 _PATH_PARAM = re.compile(r"\{([^}]+)\}")
 _PARAM_DOCS = {
     "nip": ("18-digit NIP", "198609262015051001"),

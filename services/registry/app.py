@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -13,6 +13,8 @@ from services.registry.agencies.router import router as agencies_router
 from services.registry.assessments.router import router as assessments_router
 from services.registry.base import idempotency_keys
 from services.registry.employees.router import router as employees_router
+from services.registry.imports.router import router as imports_router
+from services.registry.imports.runner import ImportRunner
 from services.registry.positions.router import router as positions_router
 from services.registry.ratings.router import router as ratings_router
 from services.registry.records.router import router as records_router
@@ -27,6 +29,7 @@ ROUTERS = [
     ratings_router,
     assessments_router,
     records_router,
+    imports_router,
 ]
 OPENAPI_TAGS = [
     {"name": "agencies", "description": "Agencies (instansi), named by id or code."},
@@ -36,6 +39,7 @@ OPENAPI_TAGS = [
     {"name": "performance ratings", "description": "Yearly SKP ratings and their predikat (PermenPANRB 6/2022)."},
     {"name": "assessments", "description": "Competency (with JPM) and potential assessments."},
     {"name": "awards and sanctions", "description": "Awards and disciplinary sanctions (PP 94/2021)."},
+    {"name": "imports", "description": "Bulk CSV/NDJSON imports, run as jobs."},
 ]
 
 
@@ -45,15 +49,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = create_database_engine(app.state.settings)
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    runner = app.state.import_runner = ImportRunner(app.state, app.state.settings)
+    await runner.start()
     try:
         yield
     finally:
+        await runner.stop()
         await engine.dispose()
 
 
 async def database_ready(request: Request) -> None:
     """Readiness: the registry database answers."""
     await check_database(request.app.state.engine)
+
+
+def body_limits(settings: RegistrySettings) -> Callable[[str], int]:
+    """Request body limits: uploads to /v1/imports up to the import limit (plus multipart framing), JSON 1 MB."""
+    upload = settings.max_import_bytes + 64 * 1024
+    return lambda path: upload if path == "/v1/imports" else settings.max_json_body_bytes
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -67,6 +80,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         routers=ROUTERS,
         readiness_checks={"database": database_ready},
         openapi_tags=OPENAPI_TAGS,
+        body_limit_for=body_limits(settings),
     )
     app.state.idempotency_table = idempotency_keys
     return app

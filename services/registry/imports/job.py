@@ -1,0 +1,185 @@
+"""One import job: read the stored file in batches, check every row, stage it, and write it set-based.
+
+Everything is written in one transaction (an atomic import with a bad row writes nothing; a partial one writes
+the good rows). The job's state lives in the `imports` row, changed in short transactions of their own."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import logging
+import pathlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.common.db import is_postgres, utcnow
+from services.registry.imports.catalog import Catalog
+from services.registry.imports.convert import convert
+from services.registry.imports.messages import RowError
+from services.registry.imports.readers import RowReader
+from services.registry.imports.repository import ImportRepository, load_catalog
+from services.registry.imports.upsert import (
+    AWARDS,
+    COMPETENCY_ASSESSMENTS,
+    POTENTIAL_ASSESSMENTS,
+    RATINGS,
+    SANCTIONS,
+    EmployeeUpsert,
+    Outcome,
+    PositionUpsert,
+    RecordUpsert,
+    UnitUpsert,
+    WriteContext,
+    lock_agency,
+)
+
+logger = logging.getLogger("talenta.registry.imports")
+READ_SHARE = 0.8  # of the progress bar: reading and checking rows; the rest is the write
+NEEDS_CATALOG = ("employees", "positions")
+RECORD_KINDS = {
+    "performance-ratings": RATINGS,
+    "competency-assessments": COMPETENCY_ASSESSMENTS,
+    "potential-assessments": POTENTIAL_ASSESSMENTS,
+    "disciplinary-actions": SANCTIONS,
+    "awards": AWARDS,
+}
+Progress = Callable[[float], Awaitable[None]]
+
+
+class ImportFailed(Exception):
+    """The job cannot finish; the message is the reason shown to the clerk."""
+
+
+@dataclass
+class Tally:
+    """Row counts and errors of a running job; only the first `cap` errors are kept, all are counted."""
+
+    cap: int
+    rows: int = 0
+    count: int = 0
+    kept: list[RowError] = field(default_factory=list)
+    refused: set[int] = field(default_factory=set)
+
+    def add(self, errors: list[RowError]) -> None:
+        """Count errors (and the rows they refuse)."""
+        self.count += len(errors)
+        self.refused.update(e.row for e in errors)
+        room = self.cap - len(self.kept)
+        if room > 0:
+            self.kept.extend(errors[:room])
+
+    def rendered(self) -> list[dict[str, Any]]:
+        """The kept errors, by row, as the job resource shows them."""
+        return [e.render() for e in sorted(self.kept, key=lambda e: (e.row, e.field))]
+
+
+def make_upsert(kind: str, context: WriteContext) -> Any:
+    """The upsert writing rows of `kind`."""
+    if kind == "employees":
+        return EmployeeUpsert(context)
+    if kind == "units":
+        return UnitUpsert(context)
+    if kind == "positions":
+        return PositionUpsert(context)
+    return RecordUpsert(RECORD_KINDS[kind], context)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job imports, read from its row."""
+
+    import_id: str
+    kind: str
+    mode: str
+    agency_id: str
+    path: pathlib.Path
+    file_format: str
+    delimiter: str | None
+    file_bytes: int
+    context: WriteContext
+
+
+async def import_rows(
+    session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress
+) -> Outcome | None:
+    """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written."""
+    catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
+    upsert = make_upsert(spec.kind, spec.context)
+    await upsert.prepare(session)
+    whole_file: list[Any] = []
+    reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
+    try:
+        batches = reader.batches(batch_rows)
+        while True:
+            read = await asyncio.to_thread(_next_converted, batches, spec.kind, catalog)
+            if read is None:
+                break
+            rows, typed, errors, offset = read
+            tally.rows += rows
+            tally.add(errors)
+            if getattr(upsert, "whole_file", False):
+                whole_file.extend(typed)
+            else:
+                tally.add(await upsert.stage(session, typed))
+            await progress(READ_SHARE * min(1.0, offset / max(1, spec.file_bytes)))
+    except csv.Error as exc:
+        raise ImportFailed(f"The file is not valid CSV after row {tally.rows + 1}: {exc}.") from None
+    finally:
+        reader.close()
+    await lock_agency(session, spec.agency_id)
+    if whole_file:
+        tally.add(await upsert.stage(session, whole_file))
+    tally.add(await upsert.check(session))
+    await progress(0.9)
+    if spec.mode == "atomic" and tally.count:
+        return None
+    outcome: Outcome = await upsert.write(session, sorted(tally.refused))
+    return outcome
+
+
+def _next_converted(batches: Any, kind: str, catalog: Catalog) -> tuple[int, list[Any], list[RowError], int] | None:
+    batch = next(batches, None)
+    if batch is None:
+        return None
+    typed, errors = convert(kind, batch.rows, catalog)
+    return len(batch.rows), typed, errors, batch.bytes_read
+
+
+async def run_job(
+    maker: async_sessionmaker[AsyncSession], spec: JobSpec, cap: int, batch_rows: int, progress: Progress
+) -> dict[str, Any]:
+    """Run the job in one transaction; answers the columns of its final state."""
+    tally = Tally(cap)
+    try:
+        async with maker() as session:
+            if not is_postgres(session):
+                # SQLite: take the write lock first, so a later write cannot meet a stale snapshot.
+                await ImportRepository(session).set(spec.import_id, heartbeat_at=utcnow())
+            outcome = await import_rows(session, spec, tally, batch_rows, progress)
+            if outcome is None:
+                await session.rollback()
+            else:
+                await session.commit()
+    except IntegrityError:
+        logger.warning("import met a concurrent change", extra={"import_id": spec.import_id})
+        raise ImportFailed(
+            "The data changed while the import ran (another writer); nothing was written. Upload the file again."
+        ) from None
+    state: dict[str, Any] = {"rows_total": tally.rows, "error_count": tally.count, "errors": tally.rendered()}
+    if outcome is None:
+        detail = (
+            f"{tally.count} error(s) in {len(tally.refused)} row(s); nothing was written (atomic import). "
+            "Correct the rows listed, or import with mode=partial to write the good rows."
+        )
+        return state | {"status": "failed", "detail": detail, "rows_written": 0}
+    return state | {
+        "status": "completed",
+        "rows_written": outcome.written,
+        "rows_created": outcome.created,
+        "rows_updated": outcome.updated,
+        "rows_unchanged": outcome.unchanged,
+    }

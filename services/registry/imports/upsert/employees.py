@@ -1,0 +1,197 @@
+"""Set-based upsert of employees keyed by NIP, with the registry's history rules.
+
+A new position, rank or education level closes the person's current history row and opens a new one (dated
+`position_since` / `rank_since`, default today), exactly as PATCH /v1/employees/{nip} does, but for every
+staged row in one statement per table. Writing the same rows again changes nothing (no version bump, no row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Boolean, Date, Integer, SmallInteger, String, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.registry.employees.rules import (
+    EDUCATION_LEVELS,
+    EMPLOYMENT_TYPES,
+    InvalidNip,
+    parse_nip,
+    rank_order,
+    rank_problem,
+    retirement_date,
+)
+from services.registry.employees.schemas import Email, Name, Phone
+from services.registry.imports.messages import RowError, row_error
+from services.registry.imports.upsert import employees_sql as q
+from services.registry.imports.upsert.staging import Outcome, Stage, WriteContext, bulk_ids, lock_agency, sql
+
+
+class EmployeeRow(NamedTuple):
+    """One employee to create or update; ids are the registry's. None = not given: kept (empty when new)."""
+
+    row: int  # where the row came from (file row, or any number the caller reports errors by)
+    nip: str
+    name: str | None = None
+    employment_type: str | None = None
+    unit_id: str | None = None
+    position_id: str | None = None
+    position_since: dt.date | None = None
+    level_since: dt.date | None = None
+    rank: str | None = None
+    rank_since: dt.date | None = None
+    education_level: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+_LOADED = (
+    ("row_no", Integer), ("nip", String(18)), ("name", String(200)),
+    ("employment_type", String(8)), ("unit_id", String(36)), ("position_id", String(36)),
+    ("position_level", String(20)), ("position_unit_id", String(36)), ("position_since", Date), ("level_since", Date),
+    ("rank", String(8)), ("rank_order", SmallInteger), ("rank_since", Date),
+    ("education_level", String(4)), ("email", String(254)), ("phone", String(32)),
+    ("birth_date", Date), ("gender", String(8)), ("retirement_date", Date),
+    ("position_history_id", String(36)), ("rank_history_id", String(36)),
+    ("education_history_id", String(36)),
+)  # fmt: skip
+_CLASSIFIED = (
+    ("state", String(8)), ("old_name", String(200)), ("old_employment_type", String(8)),
+    ("old_unit_id", String(36)), ("old_position_id", String(36)), ("old_level", String(20)),
+    ("old_position_since", Date), ("old_level_since", Date), ("old_rank", String(8)),
+    ("old_rank_since", Date), ("old_education_level", String(4)), ("old_email", String(254)),
+    ("old_phone", String(32)), ("position_from", Date), ("rank_from", Date),
+    ("education_from", Date), ("pos_changed", Boolean), ("rank_changed", Boolean),
+    ("edu_changed", Boolean), ("changed", Boolean),
+)  # fmt: skip
+_TEXT = {"name": TypeAdapter(Name), "email": TypeAdapter(Email), "phone": TypeAdapter(Phone)}
+
+
+class EmployeeUpsert:
+    """Stage employee rows (checked by the registry's rules), find refusals, write: see `upsert_employees`."""
+
+    def __init__(self, context: WriteContext) -> None:
+        self.context = context
+        self.stage_table = Stage(q.STAGE, [*_LOADED, *_CLASSIFIED], loaded=len(_LOADED))
+        self.units: set[str] = set()
+        self.positions: dict[str, tuple[str, str]] = {}  # id -> (level, unit_id)
+
+    async def prepare(self, session: AsyncSession) -> None:
+        """Create the stage and load the agency's units and position levels."""
+        await self.stage_table.create(session)
+        params = {"agency": self.context.agency_id}
+        units = await session.execute(text("SELECT id FROM units WHERE agency_id = :agency"), params)
+        self.units = {row[0] for row in units}
+        query = text("SELECT id, level, unit_id FROM positions WHERE agency_id = :agency")
+        self.positions = {row[0]: (row[1], row[2]) for row in await session.execute(query, params)}
+
+    async def stage(self, session: AsyncSession, rows: Sequence[EmployeeRow]) -> list[RowError]:
+        """Check each row by the registry's rules and stage the good ones; answers the refused rows."""
+        errors: list[RowError] = []
+        records: list[tuple[Any, ...]] = []
+        ids = iter(bulk_ids(3 * len(rows)))
+        for row in rows:
+            found = self._record(row, ids)
+            if isinstance(found, tuple):
+                records.append(found)
+            else:
+                errors.extend(found)
+        await self.stage_table.append(session, records)
+        return errors
+
+    def _record(self, row: EmployeeRow, ids: Any) -> tuple[Any, ...] | list[RowError]:
+        errors: list[RowError] = []
+        try:
+            facts = parse_nip(row.nip)
+        except InvalidNip as exc:
+            errors.append(row_error(row.row, "nip", "invalid_nip", reason=str(exc)))
+        for name in ("name", "email", "phone"):
+            value = getattr(row, name)
+            if value is not None:
+                try:
+                    _TEXT[name].validate_python(value)
+                except ValidationError:
+                    errors.append(row_error(row.row, name, "invalid_format", value=str(value)[:60]))
+        errors += self._codes(row)
+        level, position_unit = self.positions.get(row.position_id or "", (None, None))
+        if row.position_id is not None and level is None:
+            errors.append(row_error(row.row, "position_id", "unknown_position", value=row.position_id))
+        if row.unit_id is not None and row.unit_id not in self.units:
+            errors.append(row_error(row.row, "unit_id", "unknown_unit", value=row.unit_id))
+        if errors:
+            return errors
+        order = rank_order(row.rank) if row.rank is not None else None
+        return (
+            row.row, row.nip, row.name, row.employment_type, row.unit_id, row.position_id, level, position_unit,
+            row.position_since, row.level_since, row.rank, order, row.rank_since, row.education_level,
+            row.email, row.phone, facts.birth_date, facts.gender, retirement_date(facts.birth_date, level),
+            next(ids), next(ids), next(ids),
+        )  # fmt: skip
+
+    @staticmethod
+    def _codes(row: EmployeeRow) -> list[RowError]:
+        errors = []
+        for field, value, codes in (
+            ("employment_type", row.employment_type, EMPLOYMENT_TYPES),
+            ("education_level", row.education_level, EDUCATION_LEVELS),
+        ):
+            if value is not None and value not in codes:
+                errors.append(row_error(row.row, field, "invalid_choice", value=value, choices=", ".join(codes)))
+        if row.rank is not None:
+            try:
+                rank_order(row.rank)
+            except KeyError:
+                errors.append(row_error(row.row, "rank", "invalid_rank", value=row.rank))
+            else:
+                kind = row.employment_type
+                if kind in EMPLOYMENT_TYPES and rank_problem(row.rank, kind):
+                    errors.append(row_error(row.row, "rank", "rank_mismatch", rank=row.rank, employment_type=kind))
+        return errors
+
+    async def check(self, session: AsyncSession) -> list[RowError]:
+        """Classify the staged rows against the registry and answer what it refuses (call under the agency lock)."""
+        params = self.context.params()
+        await self.stage_table.analyze(session)
+        await session.execute(sql(q.CLASSIFY), params)
+        await session.execute(sql(q.FLAG), params)
+        found = await session.execute(sql(q.CHECK), params)
+        errors = await self.stage_table.duplicates(session, ["nip"], "nip")
+        for row_no, field, code, first, second in found.all():
+            facts = dict(zip(q.FACT_NAMES.get(code, ()), (first, second), strict=False))
+            errors.append(row_error(int(row_no), field, code, **facts))
+        return sorted(errors, key=lambda e: e.row)
+
+    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
+        """Write every staged row not refused: close and open history rows, update and insert employees."""
+        await self.stage_table.discard(session, refused)
+        params = self.context.params()
+        created, changed, total = (await session.execute(text(q.COUNT))).one()
+        for statement in q.CLOSE_SQL.values():
+            await session.execute(sql(statement), params)
+        await session.execute(sql(q.UPDATE), params)
+        await session.execute(sql(q.INSERT), params)
+        for statement in q.OPEN_SQL:
+            await session.execute(sql(statement), params)
+        await self.stage_table.drop(session)
+        return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
+
+
+async def upsert_employees(
+    session: AsyncSession, context: WriteContext, rows: Sequence[EmployeeRow], *, atomic: bool = False
+) -> Outcome:
+    """Create or update employees of `context.agency_id` by NIP, with history; errors name the refused rows.
+
+    `atomic`: write nothing when any row is refused. The caller's transaction is used and not committed."""
+    upsert = EmployeeUpsert(context)
+    await upsert.prepare(session)
+    errors = await upsert.stage(session, rows)
+    await lock_agency(session, context.agency_id)
+    errors = sorted(errors + await upsert.check(session), key=lambda e: e.row)
+    if atomic and errors:
+        await upsert.stage_table.drop(session)
+        return Outcome(errors=errors)
+    outcome = await upsert.write(session, [e.row for e in errors])
+    outcome.errors = errors
+    return outcome

@@ -1,0 +1,152 @@
+"""Set-based upsert of an employee's dated records (ratings, assessments, sanctions, awards) by natural key.
+
+A record whose key exists with the same values is left alone; with other values it is updated (a rating is
+superseded by a new version instead, as PUT .../performance-ratings/{year} does); a new key is inserted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.registry.imports.messages import RowError, row_error
+from services.registry.imports.upsert.staging import Outcome, Stage, WriteContext, bulk_ids, lock_agency, sql
+
+Columns = tuple[tuple[str, Any], ...]
+ToRecord = Callable[[Any, WriteContext], "tuple[Any, ...] | list[RowError]"]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A table of employee records: its natural key (after nip), its value columns, and the row checks."""
+
+    table: str
+    keys: Columns
+    values: Columns
+    to_record: ToRecord  # a caller's row -> (row_no, nip, *keys, *values) or why it is refused
+    versioned: bool = False  # ratings: a changed record is superseded by a new version
+
+    @property
+    def stage_name(self) -> str:
+        """The temporary table of this kind."""
+        return "stage_" + self.table
+
+
+class RecordUpsert:
+    """Stage rows of one record kind, find refusals, write; see `upsert_records`."""
+
+    def __init__(self, kind: RecordKind, context: WriteContext) -> None:
+        self.kind = kind
+        self.context = context
+        loaded = (("row_no", Integer), ("nip", String(18)), *kind.keys, *kind.values, ("new_id", String(36)))
+        state = (("emp_ok", Boolean), ("cur_id", String(36)), ("cur_version", Integer), ("changed", Boolean))
+        self.stage_table = Stage(kind.stage_name, (*loaded, *state), loaded=len(loaded))
+
+    async def prepare(self, session: AsyncSession) -> None:
+        """Create the stage."""
+        await self.stage_table.create(session)
+
+    async def stage(self, session: AsyncSession, rows: Sequence[Any]) -> list[RowError]:
+        """Check each row by the registry's rules and stage the good ones; answers the refused rows."""
+        errors: list[RowError] = []
+        records: list[tuple[Any, ...]] = []
+        ids = iter(bulk_ids(len(rows)))
+        for row in rows:
+            found = self.kind.to_record(row, self.context)
+            if isinstance(found, tuple):
+                records.append((*found, next(ids)))
+            else:
+                errors.extend(found)
+        await self.stage_table.append(session, records)
+        return errors
+
+    async def check(self, session: AsyncSession) -> list[RowError]:
+        """Match staged rows to the registry (call under the agency lock); answers what it refuses."""
+        stage, table = self.kind.stage_name, self.kind.table
+        await self.stage_table.analyze(session)
+        await session.execute(
+            text(
+                f"UPDATE {stage} SET emp_ok = TRUE FROM employees e WHERE e.nip = {stage}.nip "
+                "AND e.agency_id = :agency AND e.deleted_at IS NULL"
+            ),
+            {"agency": self.context.agency_id},
+        )
+        keys = " ".join(f"AND r.{name} = {stage}.{name}" for name, _ in self.kind.keys)
+        differs = " OR ".join(f"{stage}.{name} IS DISTINCT FROM r.{name}" for name, _ in self.kind.values)
+        current = "AND r.superseded_at IS NULL" if self.kind.versioned else ""
+        await session.execute(
+            text(
+                f"UPDATE {stage} SET cur_id = r.id, cur_version = r.version, changed = ({differs}) "
+                f"FROM {table} r WHERE r.nip = {stage}.nip {keys} {current}"
+            )
+        )
+        key_names = ["nip", *(name for name, _ in self.kind.keys)]
+        errors = await self.stage_table.duplicates(session, key_names, self.kind.keys[0][0])
+        missing = await session.execute(text(f"SELECT row_no FROM {stage} WHERE emp_ok IS NULL ORDER BY row_no"))
+        errors += [row_error(int(r[0]), "nip", "unknown_employee") for r in missing]
+        return sorted(errors, key=lambda e: e.row)
+
+    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
+        """Write every staged row not refused: update (or supersede) changed records, insert new ones."""
+        await self.stage_table.discard(session, refused)
+        stage, table, params = self.kind.stage_name, self.kind.table, self.context.params()
+        counts = await session.execute(
+            text(
+                f"SELECT COALESCE(SUM(CASE WHEN cur_id IS NULL THEN 1 ELSE 0 END), 0), "
+                f"COALESCE(SUM(CASE WHEN changed THEN 1 ELSE 0 END), 0), COUNT(*) FROM {stage}"
+            )
+        )
+        created, changed, total = counts.one()
+        audit = "updated_at = :now, updated_by = :actor"
+        if self.kind.versioned:
+            await session.execute(
+                sql(f"UPDATE {table} SET superseded_at = :now, superseded_by = :actor, {audit} FROM {stage} s "
+                    f"WHERE {table}.id = s.cur_id AND s.changed"),
+                params,
+            )  # fmt: skip
+        else:
+            assign = ", ".join(f"{name} = s.{name}" for name, _ in self.kind.values)
+            await session.execute(
+                sql(f"UPDATE {table} SET {assign}, source = :source, {audit}, version = {table}.version + 1 "
+                    f"FROM {stage} s WHERE {table}.id = s.cur_id AND s.changed"),
+                params,
+            )  # fmt: skip
+        await session.execute(sql(self._insert()), params)
+        await self.stage_table.drop(session)
+        return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
+
+    def _insert(self) -> str:
+        stage, table = self.kind.stage_name, self.kind.table
+        columns = [name for name, _ in (*self.kind.keys, *self.kind.values)]
+        extra, extra_values, version, which = "", "", "1", "s.cur_id IS NULL"
+        if self.kind.versioned:
+            extra, extra_values = ", superseded_at, superseded_by", ", NULL, NULL"
+            version, which = "COALESCE(s.cur_version, 0) + 1", "(s.cur_id IS NULL OR s.changed)"
+        return (
+            f"INSERT INTO {table} (id, nip, source, {', '.join(columns)}{extra}, created_at, created_by, "
+            f"updated_at, updated_by, version) SELECT s.new_id, s.nip, :source, "
+            f"{', '.join('s.' + c for c in columns)}{extra_values}, :now, :actor, :now, :actor, {version} "
+            f"FROM {stage} s WHERE {which}"
+        )
+
+
+async def upsert_records(
+    session: AsyncSession, kind: RecordKind, context: WriteContext, rows: Sequence[Any], *, atomic: bool = False
+) -> Outcome:
+    """Create or update records of `kind` for employees of `context.agency_id`; errors name the refused rows.
+
+    `atomic`: write nothing when any row is refused. The caller's transaction is used and not committed."""
+    upsert = RecordUpsert(kind, context)
+    await upsert.prepare(session)
+    errors = await upsert.stage(session, rows)
+    await lock_agency(session, context.agency_id)
+    errors = sorted(errors + await upsert.check(session), key=lambda e: e.row)
+    if atomic and errors:
+        await upsert.stage_table.drop(session)
+        return Outcome(errors=errors)
+    outcome = await upsert.write(session, [e.row for e in errors])
+    outcome.errors = errors
+    return outcome

@@ -113,3 +113,64 @@ async def test_bad_input_is_a_problem_not_a_500(real: tuple[Accounts, httpx.Asyn
         "/api/v1/employees", content=b"{not json", headers={**national, "Content-Type": "application/json"}
     )
     assert broken.status_code == 422
+
+
+async def test_other_agency_admin_reaches_nothing_by_id(real: tuple[Accounts, httpx.AsyncClient]) -> None:
+    _, client = real
+    national = await _token(real, ["national_admin"], None)
+    a = (await client.post("/api/v1/agencies", json={"code": "pemkab-a-x", "name": "A"}, headers=national)).json()
+    b = (await client.post("/api/v1/agencies", json={"code": "pemkab-b-x", "name": "B"}, headers=national)).json()
+    admin_a, admin_b = await _token(real, ["agency_admin"], a["id"]), await _token(real, ["agency_admin"], b["id"])
+    unit = await client.post(f"/api/v1/agencies/{a['id']}/units", json={"name": "Bagian Umum"}, headers=admin_a)
+    assert unit.status_code == 201, unit.text
+    unit_id = unit.json()["id"]
+    position = await client.post(
+        "/api/v1/positions",
+        json={"unit_id": unit_id, "name": "Kepala Bagian", "position_type": "administrator", "is_key": True},
+        headers=admin_a,
+    )
+    assert position.status_code == 201, position.text
+    position_id = position.json()["id"]
+    nip = "199001012015011002"
+    person = await client.post(
+        "/api/v1/employees", json={"nip": nip, "name": "Siti", "employment_type": "pns"}, headers=admin_a
+    )
+    assert person.status_code == 201, person.text
+    reads = [
+        f"/api/v1/agencies/{a['id']}",
+        "/api/v1/agencies/pemkab-a-x",
+        f"/api/v1/agencies/{a['id']}/units",
+        f"/api/v1/units/{unit_id}",
+        f"/api/v1/positions/{position_id}",
+        f"/api/v1/employees/{nip}",
+        f"/api/v1/employees/{nip}/history",
+        f"/api/v1/employees/{nip}/performance-ratings",
+        f"/api/v1/employees/{nip}/competency-assessments",
+        f"/api/v1/employees/{nip}/potential-assessments",
+        f"/api/v1/employees/{nip}/awards",
+        f"/api/v1/employees/{nip}/disciplinary-actions",
+    ]
+    for path in reads:
+        assert (await client.get(path, headers=admin_a)).status_code == 200, path
+        assert (await client.get(path, headers=admin_b)).status_code == 404, path
+    writes = [
+        ("PATCH", f"/api/v1/units/{unit_id}", {"name": "x"}),
+        ("PATCH", f"/api/v1/positions/{position_id}", {"name": "x"}),
+        ("PATCH", f"/api/v1/employees/{nip}", {"name": "x"}),
+        ("DELETE", f"/api/v1/employees/{nip}", None),
+        ("POST", f"/api/v1/agencies/{a['id']}/units", {"name": "x"}),
+        (
+            "PUT",
+            f"/api/v1/employees/{nip}/performance-ratings/2025",
+            {"work_result": "meets", "work_behavior": "meets"},
+        ),
+        ("POST", f"/api/v1/employees/{nip}/awards", {"awarded_on": "2025-01-01", "name": "x", "level": "agency"}),
+    ]
+    for method, path, body in writes:
+        response = await client.request(method, path, json=body, headers={**admin_b, "If-Match": "*"})
+        assert response.status_code == 404, (method, path, response.text)
+    assert (await client.get(f"/api/v1/employees/{nip}", headers=admin_a)).json()["name"] == "Siti"
+    listed = await client.get("/api/v1/employees", headers=admin_b)
+    assert nip not in {e["nip"] for e in listed.json()["items"]}
+    patch_agency = await client.patch(f"/api/v1/agencies/{a['id']}", json={"name": "x"}, headers=admin_b)
+    assert patch_agency.status_code == 403

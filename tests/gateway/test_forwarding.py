@@ -136,3 +136,17 @@ async def test_slow_downstream_is_a_504(gateway_db: str, stubs: dict[str, Any], 
         assert slow.status_code == 504
         assert slow.json()["code"] == "upstream_timeout"
         assert time.perf_counter() - started < 1.5
+
+
+async def test_encoded_segments_cannot_reach_other_routes(
+    client: httpx.AsyncClient, admin: dict[str, str], stubs: dict[str, Any]
+) -> None:
+    calls = stubs["scoring"].state.calls
+    for raw in ("/api/v1/positions/%2E%2E/successors", "/api/v1/positions/.%2E/successors"):
+        assert (await client.get(raw, headers=admin)).status_code == 404
+    before = len(calls)
+    response = await client.get("/api/v1/positions/a%3Fb%23c/successors", headers=admin)
+    assert response.status_code == 200
+    assert len(calls) == before + 1
+    assert calls[-1]["path"] == "/v1/positions/a%3Fb%23c/successors"
+    assert calls[-1]["query"] == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from starlette.requests import Request
@@ -58,6 +59,19 @@ def authorise(principal: Principal, route: Route, path_nip: str | None) -> Grant
     return grant
 
 
+def internal_path(route: Route, params: dict[str, Any]) -> str:
+    """The downstream path: the route's own template with each parameter percent-encoded.
+
+    Built from the template, never from the raw request path, so no encoded slash or dot segment
+    can steer a call to another (internal-only) downstream route."""
+    values = {}
+    for name, value in params.items():
+        if value in (".", ".."):
+            raise NotFound("No such resource or route.")
+        values[name] = quote(str(value), safe="")
+    return route.path.removeprefix("/api").format(**values)
+
+
 def _public_location(location: str, client: ServiceClient) -> str:
     base = str(client.http.base_url).rstrip("/")
     if location.startswith(base):
@@ -77,7 +91,7 @@ async def forward(request: Request, principal: Principal, route: Route) -> Respo
         raise
     client = state.registry if route.service == "registry" else state.scoring
     headers = {k: v for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k)) is not None}
-    path = request.url.path.removeprefix("/api")
+    path = internal_path(route, request.path_params)
     params = request.url.query or None
     if route.method in ("GET", "DELETE"):
         content: Any = None

@@ -262,3 +262,16 @@ async def test_readiness_checks_database_and_both_downstreams(
         not_ready = await other.get("/readyz")
         assert not_ready.status_code == 503
         assert not_ready.json()["checks"]["registry"].startswith("unavailable")
+
+
+async def test_odd_token_requests_are_rfc6749_errors(client: httpx.AsyncClient) -> None:
+    long_grant = await client.post(TOKEN, data={"grant_type": "x" * 5000})
+    assert (long_grant.status_code, long_grant.json()["error"]) == (400, "unsupported_grant_type")
+    long_name = await client.post(TOKEN, data={"grant_type": "password", "username": "u" * 3000, "password": "p" * 20})
+    assert (long_name.status_code, long_name.json()["error"]) == (400, "invalid_grant")
+    json_body = await client.post(TOKEN, json={"grant_type": "client_credentials"})
+    assert (json_body.status_code, json_body.json()["error"]) == (400, "invalid_request")
+    bad_basic = await client.post(
+        TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": "Basic !!!not-base64"}
+    )
+    assert (bad_basic.status_code, bad_basic.json()["error"]) == (401, "invalid_client")

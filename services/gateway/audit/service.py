@@ -32,6 +32,10 @@ def outcome_of(status: int) -> str:
     return "failure" if status < 500 else "error"
 
 
+def _cut(value: str | None, length: int) -> str | None:
+    return value[:length] if value else None
+
+
 def build_events(
     *,
     principal: Principal | None,
@@ -51,8 +55,9 @@ def build_events(
     base = {
         "occurred_at": now,
         "actor": principal.subject if principal else "anonymous",
-        "actor_name": principal.display_name if principal else actor_name,
-        "client_id": principal.client_id if principal else client_id,
+        # Names typed by an unauthenticated caller are cut to their columns, never a failed insert.
+        "actor_name": _cut(principal.display_name if principal else actor_name, 200),
+        "client_id": _cut(principal.client_id if principal else client_id, 100),
         "actor_agency_id": actor_agency,
         "agency_id": agency_id or actor_agency,
         "action": action,

@@ -45,12 +45,12 @@ def row(
     levels: int | dict[str, int] | None = 3, standard: int | dict[str, int] | None = None, **fields: Any
 ) -> dict[str, Any]:
     """One export row: BASE with `fields` replaced; `levels`/`standard` set all nine (int) or some (dict)."""
-    result = dict(BASE) | fields
+    result = dict(BASE)
     for prefix, value in (("lvl", levels), ("std", standard)):
         named = dict.fromkeys(COMPETENCIES, value) if not isinstance(value, dict) else value
         for code in COMPETENCIES:
             result[f"{prefix}_{code}"] = named.get(code)
-    return result
+    return result | fields
 
 
 def build(rows: list[dict[str, Any]]) -> ScoringInputs:

@@ -134,7 +134,7 @@ def encode_codes(values: ArrayLike, codes: tuple[str, ...], column: str) -> NDAr
     nulls = _nulls(array)
     text = np.where(nulls, "", array).astype(str)
     distinct, inverse = np.unique(text, return_inverse=True)
-    unknown = [value for value in distinct if value and value not in codes]
+    unknown = [str(value) for value in distinct if value and value not in codes]
     if unknown:
         raise InputError(column, f"unknown code {unknown[0]!r}")
     lookup = np.array([codes.index(value) if value else -1 for value in distinct], dtype=np.int8)

@@ -1,0 +1,17 @@
+"""The scoring service's declarative base: one MetaData (with the common naming convention) for every table."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from services.common.db import make_metadata
+from services.common.idempotency import idempotency_table
+
+
+class Base(DeclarativeBase):
+    """Base of every scoring model; its metadata is what the migrations describe."""
+
+    metadata = make_metadata()
+
+
+idempotency_keys = idempotency_table(Base.metadata)

@@ -1,0 +1,54 @@
+"""/v1/positions/{position_id}/successors and /v1/agencies/{agency_id}/succession-overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from services.common.db import SessionDep
+from services.common.errors import problem_responses
+from services.scoring.dependencies import AccessDep, RegistryDep
+from services.scoring.responses import json_response
+from services.scoring.succession.overview import succession_overview
+from services.scoring.succession.schemas import SuccessionOverview, Successors
+from services.scoring.succession.service import successors
+
+router = APIRouter(tags=["succession"])
+
+
+@router.get(
+    "/v1/positions/{position_id}/successors",
+    response_model=Successors,
+    response_model_exclude_none=False,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def get_successors(
+    position_id: str,
+    session: SessionDep,
+    access: AccessDep,
+    registry: RegistryDep,
+    limit: Annotated[int | None, Query(ge=0, le=500, description="Shortlist size (default: the policy's, 3)")] = None,
+    include_excluded: Annotated[bool, Query(description="List everyone at a feeder level who fails a rule")] = False,
+    as_of: Annotated[dt.date | None, Query(description="Day the rules are checked on (default today)")] = None,
+) -> Response:
+    """The ranked successor shortlist of a position, with reasons; excluded people and their rules when asked."""
+    answer = await successors(
+        session, access, registry, position_id, limit=limit, include_excluded=include_excluded, as_of=as_of
+    )
+    body = answer.model_dump_json(exclude=None if include_excluded else {"excluded"})
+    return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/v1/agencies/{agency_id}/succession-overview",
+    response_model=SuccessionOverview,
+    responses=problem_responses(401, 403, 404, 503),
+)
+async def get_succession_overview(
+    agency_id: str, session: SessionDep, access: AccessDep, registry: RegistryDep
+) -> Response:
+    """Each key position of an agency: its incumbent, their retirement date, successors by readiness, flags."""
+    return json_response(await succession_overview(session, access, registry, agency_id))

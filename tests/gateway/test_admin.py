@@ -208,3 +208,19 @@ async def test_client_rules(client: httpx.AsyncClient, admins: dict[str, dict[st
         f"{CLIENTS}/{app.json()['client_id']}", json={"name": "renamed"}, headers={**admins["a"], "If-Match": '"1"'}
     )
     assert (changed.status_code, changed.json()["name"]) == (200, "renamed")
+
+
+async def test_agency_reference_cannot_steer_the_lookup(
+    client: httpx.AsyncClient, admins: dict[str, dict[str, str]], stubs: dict[str, object]
+) -> None:
+    registry = stubs["registry"]
+    before = len(registry.state.calls)  # type: ignore[attr-defined]
+    for ref in ("../scoring-inputs", "a/b", "x?y=1", "..", "", "a" * 300):
+        response = await client.post(
+            USERS,
+            json={"username": _name("r"), "password": "a-long-password", "roles": ["viewer"], "agency_id": ref},
+            headers=admins["national"],
+        )
+        assert response.status_code == 422, (ref, response.text)
+    paths = [c["path"] for c in registry.state.calls[before:]]  # type: ignore[attr-defined]
+    assert all(p.startswith("/v1/agencies/") and p.count("/") == 3 for p in paths), paths

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
+from urllib.parse import quote
 
 from services.common.errors import BadGateway, invalid
 from services.common.http import ServiceClient
-from services.common.ids import is_uuid
 from services.common.service_token import system_identity
+
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")  # an id (UUID) or a code slug: no dots, no slashes
 
 
 class AgencyResolver:
@@ -25,19 +28,21 @@ class AgencyResolver:
         cached = self._cache.get(id_or_code)
         if cached and cached[1] > now:
             return cached[0]
-        response = await self._registry.request("GET", f"/v1/agencies/{id_or_code}", identity=self._identity)
+        if not _REF.match(id_or_code):
+            raise invalid(loc, "no such agency")
+        # Encoded even though the pattern allows no slash: this call carries a national identity.
+        path = f"/v1/agencies/{quote(id_or_code, safe='')}"
+        response = await self._registry.request("GET", path, identity=self._identity)
         if response.status_code in (404, 422):
             raise invalid(loc, "no such agency")
-        if response.status_code != 200:
+        try:
+            agency_id = str(response.json()["id"]) if response.status_code == 200 else None
+        except (ValueError, KeyError, TypeError):
+            agency_id = None
+        if agency_id is None:
             raise BadGateway("The registry could not resolve the agency.", code="agency_lookup_failed")
-        agency_id = str(response.json()["id"])
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[id_or_code] = (agency_id, now + self._ttl)
         self._cache[agency_id] = (agency_id, now + self._ttl)
         return agency_id
-
-    @staticmethod
-    def looks_like_id(value: str) -> bool:
-        """True for a UUID (an id), False for a code."""
-        return is_uuid(value)

@@ -212,3 +212,22 @@ def test_rows_are_independent_and_aligned() -> None:
     assert result.status().tolist() == ["placed", "placed", "incomplete"]
     assert math.isnan(result.performance_score[0])  # predikat policies have no performance score
     assert result.box.dtype == np.int8
+
+
+def test_no_people_no_placements() -> None:
+    inputs = build([row()]).take(slice(0, 0))
+    result = place(inputs, SIMATA_2025, 2025)
+    assert len(result.box) == 0
+    assert result.missing.dtype == np.uint16
+
+
+def test_blocks_give_the_same_result_as_one_pass(monkeypatch) -> None:
+    from services.scoring.engine import placement
+    from tests.engine.synthetic import synthetic_inputs
+
+    inputs = synthetic_inputs(5000, seed=2)
+    whole = place(inputs, SIMATA_2025, 2025)
+    monkeypatch.setattr(placement, "BLOCK_ROWS", 700)  # 8 blocks, the last one short
+    blocked = place(inputs, SIMATA_2025, 2025)
+    for name in ("box", "missing", "potential_score", "performance_score", "jpm", "jpm_default_standard"):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), err_msg=name)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
-from services.scoring.engine import SuccessionTarget, UnsupportedTarget, derive, successors
+from services.scoring.engine import (
+    SuccessionTarget,
+    TalentColumns,
+    UnsupportedTarget,
+    derive,
+    feeder_levels,
+    successors,
+)
 from services.scoring.engine.builtin_policies import PERMENPANRB_3_2020
 from tests.engine.factory import build, row, talent
 
@@ -218,3 +226,25 @@ def test_unsupported_and_invalid_targets() -> None:
         shortlist([row(**PENGAWAS)], target=SuccessionTarget("administrator", competency_standard={"x": 3}))
     with pytest.raises(ValueError, match="unknown position level"):
         shortlist([row(**PENGAWAS)], target=SuccessionTarget("kepala"))
+
+
+def test_selection_band_of_the_target_jpm() -> None:
+    bands = []
+    for achieved in ([4, 4, 4, 4, 4], [4, 4, 3, 3, 3], [4, 3, 3, 3, 3]):  # 80, 68, 64
+        levels = dict(zip(TARGET_25.competency_standard, achieved, strict=True))
+        [candidate] = shortlist([row(levels=levels, **PENGAWAS)], target=TARGET_25).candidates
+        bands.append(candidate["target_jpm_band"])
+    assert bands == ["memenuhi_syarat", "masih_memenuhi_syarat", "kurang_memenuhi_syarat"]
+
+
+def test_feeder_levels_for_the_export() -> None:
+    assert feeder_levels("administrator", PERMENPANRB_3_2020) == ("pengawas", "ahli_muda")
+    with pytest.raises(UnsupportedTarget):
+        feeder_levels("jpt_utama", PERMENPANRB_3_2020)
+
+
+def test_talent_must_be_row_aligned() -> None:
+    with pytest.raises(ValueError, match="row-aligned"):
+        successors(build([row(**PENGAWAS)]), talent([8, 8]), ADMINISTRATOR, PERMENPANRB_3_2020, AS_OF, 2025)
+    with pytest.raises(ValueError, match="differ in length"):
+        TalentColumns(*(np.zeros(n) for n in (1, 1, 1, 1, 2)))

@@ -39,13 +39,20 @@ Succession (`succession.py`, `shortlist.py`)
     `successors(candidates: ScoringInputs (export at as_of, feeder levels), talent: TalentColumns,
     target: SuccessionTarget(level, competency_standard | None, min_rank | None), policy, as_of: date,
     review_period: int, limit: int | None = None) -> SuccessionResult` with `.candidates` (list of dicts:
-    rank, index, nip, score, readiness, target_jpm, box, time_in_level_met, time_in_level_completes_on,
-    terms, reasons), `.excluded()` (index, nip, rules, reasons), `.columns` (SuccessionColumns, row-aligned:
-    failed bitmask over RULE_CODES, target_jpm, score, readiness int8 index of codes.READINESS, order) and
-    `.criteria` (the rule values applied). `UnsupportedTarget` when the policy has no rule for the level.
+    rank, index, nip, score, readiness, target_jpm, target_jpm_band, box, time_in_level_met,
+    time_in_level_completes_on, terms, reasons), `.excluded()` (index, nip, rules, reasons), `.columns`
+    (SuccessionColumns, row-aligned: failed bitmask over RULE_CODES, target_jpm, score, readiness int8
+    index of codes.READINESS, order) and `.criteria` (the rule values applied).
+    `UnsupportedTarget` (a ValueError) when the policy has no rule for the target's level.
+    `feeder_levels(target_level, policy)`: the levels to ask the export for (`levels=`); pass only those
+    people, since anyone else is excluded with `feeder_level` and would crowd `excluded()`.
     `evaluate(...)` is the vectorised core without the JSON.
 
 Reference (`reference.py`, `reference_succession.py`): per-person Python of the same rules, for tests.
+
+Edge conventions (tested): band edges belong to the upper band; ages and time in level are completed
+years (29 Feb anniversaries fall on 1 Mar); "within N years" includes the N-th anniversary; an input dated
+exactly `max_input_age_years` before 31 Dec Y is fresh; a missing input fails the rule it feeds.
 """
 
 from .builtin_policies import BUILTIN_POLICIES, DEFAULT_POLICY_ID, SIMATA_POLICY_ID, builtin_policy
@@ -62,6 +69,7 @@ from .succession import (
     TalentColumns,
     UnsupportedTarget,
     evaluate,
+    feeder_levels,
 )
 
 __all__ = [
@@ -85,6 +93,7 @@ __all__ = [
     "evaluate",
     "explain",
     "export_parameters",
+    "feeder_levels",
     "inputs_from_columns",
     "missing_codes",
     "place",

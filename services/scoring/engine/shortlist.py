@@ -134,6 +134,16 @@ def _readiness_reason(result: SuccessionResult, row: int) -> str:
     return f"Ready in 3+ years: target JPM {shown} < {thresholds.ready_1_2_years_min_jpm:g}"
 
 
+def _selection_band(jpm: float, policy: Policy) -> str | None:
+    """DOMAIN.md's selection bands, on the readiness edges: memenuhi_syarat >= 80, masih_ 68 to < 80, kurang_ < 68."""
+    if math.isnan(jpm):
+        return None
+    thresholds = policy.succession.readiness
+    if jpm >= thresholds.ready_now_min_jpm:
+        return "memenuhi_syarat"
+    return "masih_memenuhi_syarat" if jpm >= thresholds.ready_1_2_years_min_jpm else "kurang_memenuhi_syarat"
+
+
 def _sentence(label: str, term: dict[str, Any]) -> str:
     value = "none (counted as 0)" if term["value"] is None else f"{term['value']:.2f}"
     return f"{label}: {value} x {term['weight']:.2f} = {term['points']:.2f} points"
@@ -164,6 +174,7 @@ def _candidate_entry(result: SuccessionResult, rank: int, row: int) -> dict[str,
         "score": float(columns.score[row]),
         "readiness": READINESS[int(columns.readiness[row])],
         "target_jpm": None if math.isnan(jpm) else jpm,
+        "target_jpm_band": _selection_band(jpm, result.policy),
         "box": int(result.talent.effective_box[row]),
         "time_in_level_met": bool(columns.time_in_level_met[row]),
         "time_in_level_completes_on": _day(columns.time_in_level_completes_on[row]),

@@ -70,6 +70,14 @@ class TalentColumns:
     predikat_y1: NDArray[np.int8]
     in_talent_pool: NDArray[np.bool_]
 
+    def __post_init__(self) -> None:
+        sizes = {len(getattr(self, name)) for name in self.__dataclass_fields__}
+        if len(sizes) > 1:
+            raise ValueError(f"talent columns differ in length: {sorted(sizes)}")
+
+    def __len__(self) -> int:
+        return len(self.effective_box)
+
 
 @dataclass(frozen=True)
 class SuccessionTarget:
@@ -107,6 +115,14 @@ class SuccessionColumns:
     score: Floats  # NaN for excluded rows
     readiness: NDArray[np.int8]  # READY_* for candidates, -1 for excluded rows
     order: NDArray[np.intp]
+
+
+def feeder_levels(target_level: str, policy: Policy) -> tuple[str, ...]:
+    """The levels whose people are considered for a target level: the export's `levels` filter."""
+    rule = policy.succession.targets.get(parse_level(target_level))
+    if rule is None:
+        raise UnsupportedTarget(f"the policy has no succession rule for level {target_level!r}")
+    return tuple(rule.feeder_levels)
 
 
 def criteria(target: SuccessionTarget, policy: Policy) -> Criteria:
@@ -178,7 +194,7 @@ def evaluate(
     candidates: ScoringInputs, talent: TalentColumns, target: SuccessionTarget, policy: Policy, as_of: dt.date
 ) -> SuccessionColumns:
     """Rules, target JPM, ranking score, readiness and order for every row: the vectorised core."""
-    if len(talent.effective_box) != len(candidates):
+    if len(talent) != len(candidates):
         raise ValueError("talent and candidates must be row-aligned")
     crit, tables, day = criteria(target, policy), compile_policy(policy), as_day(as_of)
     failed, completes, time_met = _fails(candidates, talent, crit, policy, day)

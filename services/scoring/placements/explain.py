@@ -13,7 +13,7 @@ from services.scoring.placements.models import Placement
 
 def _levels(rows: Sequence[Placement], attribute: str, prefix: str) -> dict[str, list[int]]:
     digits = [getattr(row, attribute) for row in rows]
-    return {f"{prefix}{code}": [int(text[index]) for text in digits] for index, code in enumerate(COMPETENCIES)}
+    return {f"{prefix}{code}": [int(text[index]) or None for text in digits] for index, code in enumerate(COMPETENCIES)}
 
 
 def snapshot_inputs(rows: Sequence[Placement]) -> engine.ScoringInputs:

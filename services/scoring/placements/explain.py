@@ -11,7 +11,7 @@ from services.scoring.jobs.compute import SNAPSHOT_CODES, SNAPSHOT_COUNTS, SNAPS
 from services.scoring.placements.models import Placement
 
 
-def _levels(rows: Sequence[Placement], attribute: str, prefix: str) -> dict[str, list[int]]:
+def _levels(rows: Sequence[Placement], attribute: str, prefix: str) -> dict[str, list[int | None]]:
     digits = [getattr(row, attribute) for row in rows]
     return {f"{prefix}{code}": [int(text[index]) or None for text in digits] for index, code in enumerate(COMPETENCIES)}
 

@@ -29,10 +29,11 @@ class _Pool:
 
     def counts(self, position: PositionRef, as_of: dt.date) -> ReadinessCounts | None:
         """Eligible successors of `position` by readiness; None when the policy has no rule for its level."""
-        rule = self.policy.succession.targets.get(position.level)  # type: ignore[call-overload]
-        if rule is None:
+        try:
+            feeders = engine.feeder_levels(position.level, self.policy)
+        except ValueError:  # no succession rule for the level (e.g. jpt_utama in the built-ins)
             return None
-        rows = np.flatnonzero(np.isin(self.inputs.level, level_codes(rule.feeder_levels)))
+        rows = np.flatnonzero(np.isin(self.inputs.level, level_codes(feeders)))
         talent = engine.TalentColumns(
             effective_box=self.talent.effective_box[rows],
             potential_score=self.talent.potential_score[rows],

@@ -68,15 +68,15 @@ async def talent_source(session: AsyncSession, position: PositionRef) -> TalentS
 
 def target_of(position: PositionRef, policy: engine.Policy) -> tuple[engine.SuccessionTarget, tuple[str, ...]]:
     """The engine's target for a position and its feeder levels; 422 when the policy has no rule for it."""
-    rule = policy.succession.targets.get(position.level)  # type: ignore[call-overload]
-    if rule is None:
+    try:
+        levels = engine.feeder_levels(position.level, policy)
+    except ValueError:  # UnsupportedTarget, or a level the engine does not know
         raise invalid_field(
             ["path", "position_id"],
             f"the policy has no succession rule for level {position.level}",
             code="succession_level_unsupported",
-        )
-    target = engine.SuccessionTarget(position.level, position.competency_standard, position.min_rank)
-    return target, tuple(rule.feeder_levels)
+        ) from None
+    return engine.SuccessionTarget(position.level, position.competency_standard, position.min_rank), levels
 
 
 async def candidates_for(

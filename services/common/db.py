@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -82,18 +83,30 @@ def create_database_engine(settings: ServiceSettings, **overrides: Any) -> Async
         # (the recipe of SQLAlchemy's SQLite dialect documentation).
         event.listen(engine.sync_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
-        pool_pre_ping=True,
+        pool_pre_ping=settings.db_pool_pre_ping,
+        pool_recycle=settings.db_pool_recycle_seconds,
         connect_args={
             "statement_cache_size": settings.db_statement_cache_size,
             "server_settings": {"application_name": settings.service_name, "timezone": "UTC"},
         },
         **overrides,
     )
+    if not settings.db_pool_pre_ping:
+        event.listen(engine.sync_engine.pool, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # asyncpg notices a connection the server closed (restart, failover) without a round trip; raising
+    # DisconnectionError makes the pool discard it and hand out a fresh one instead.
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if driver is not None and driver.is_closed():
+        raise DisconnectionError("connection closed by the server")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

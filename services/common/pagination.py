@@ -51,11 +51,11 @@ class PageParams:
     after: list[Any] | None  # the sort key to continue after, or None for the first page
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (max 500)")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")] = None,
 ) -> PageParams:
-    """FastAPI dependency for `?limit=&cursor=`."""
+    """FastAPI dependency for `?limit=&cursor=` (a coroutine: FastAPI would run a plain function in a thread)."""
     return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
@@ -77,6 +77,10 @@ def mint_service_token(secret: str, issuer: str, audience: str, identity: Caller
 
 def verify_service_token(token: str, secret: str | tuple[str, ...], audience: str) -> CallerIdentity:
     """Check signature (with any of the given secrets), expiry and audience; answer the identity or raise 401."""
+    return _identity(_verified_claims(token, secret, audience))
+
+
+def _verified_claims(token: str, secret: str | tuple[str, ...], audience: str) -> dict[str, Any]:
     secrets = (secret,) if isinstance(secret, str) else secret
     claims = None
     for candidate in secrets:
@@ -95,6 +99,10 @@ def verify_service_token(token: str, secret: str | tuple[str, ...], audience: st
             raise Unauthorized(f"Invalid service token: {exc}", code="invalid_service_token") from exc
     if claims is None:
         raise Unauthorized("Invalid service token: signature verification failed", code="invalid_service_token")
+    return claims
+
+
+def _identity(claims: dict[str, Any]) -> CallerIdentity:
     return CallerIdentity(
         service=str(claims["iss"]),
         subject=str(claims["sub"]),
@@ -105,6 +113,34 @@ def verify_service_token(token: str, secret: str | tuple[str, ...], audience: st
         nip=claims.get("nip"),
         personal_data=bool(claims.get("pd", True)),
     )
+
+
+class VerifiedTokens:
+    """Tokens this process has verified, kept until they expire.
+
+    Callers reuse one token per principal for half its TTL (services.common.http), so most requests carry a
+    token seen before; checking its HMAC again would cost more than the rest of a simple read. A token string
+    is only ever served from here before its own `exp`, and a changed byte is a different key."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[CallerIdentity, float]] = {}
+
+    def get(self, token: str) -> CallerIdentity | None:
+        """The identity of a token verified before and not yet expired."""
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        if entry[1] <= time.time():
+            self._entries.pop(token, None)
+            return None
+        return entry[0]
+
+    def put(self, token: str, identity: CallerIdentity, expires_at: float) -> None:
+        """Remember a verified token until `expires_at` (Unix seconds)."""
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()  # crude but bounded; verification simply runs again
+        self._entries[token] = (identity, expires_at)
 
 
 def _bearer(request: Request) -> str:
@@ -119,8 +155,17 @@ def _bearer(request: Request) -> str:
 
 async def get_caller(request: Request) -> CallerIdentity:
     """FastAPI dependency: the verified caller of an internal API (401 without a valid token)."""
-    settings = request.app.state.settings
-    return verify_service_token(_bearer(request), settings.service_token_secrets(), settings.service_name)
+    token = _bearer(request)
+    cache: VerifiedTokens | None = getattr(request.app.state, "verified_tokens", None)
+    if cache is None:
+        cache = request.app.state.verified_tokens = VerifiedTokens()
+    identity = cache.get(token)
+    if identity is None:
+        settings = request.app.state.settings
+        claims = _verified_claims(token, settings.service_token_secrets(), settings.service_name)
+        identity = _identity(claims)
+        cache.put(token, identity, float(claims["exp"]))
+    return identity
 
 
 Caller = Annotated[CallerIdentity, Depends(get_caller)]

@@ -33,6 +33,11 @@ class ServiceSettings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # Behind PgBouncer in transaction mode asyncpg must not keep prepared statements: set 0 there.
     db_statement_cache_size: int = Field(default=100, ge=0)
+    # True: a round trip on every connection checkout proves it alive. False: a checkout only refuses
+    # connections the driver already knows are closed (no round trip), and connections are recycled
+    # after db_pool_recycle_seconds; a hot read path can then skip the ping.
+    db_pool_pre_ping: bool = True
+    db_pool_recycle_seconds: int = Field(default=1800, ge=-1)
     # Shared by every service of one deployment: the gateway and scoring sign with it, the others verify.
     service_token_secret: SecretStr = Field(
         default=SecretStr("demo-service-token-secret-change-me-0123456789"), min_length=32

@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.common.db import SessionDep
 from services.common.ids import is_uuid
-from services.common.service_token import Caller
+from services.common.service_token import get_caller
 from services.registry.access import Scope, scope_of
 from services.registry.agencies.repository import AgencyRepository
 from services.registry.settings import RegistrySettings
 
 
-async def get_scope(caller: Caller, session: SessionDep) -> Scope:
-    """The caller's scope; a token naming its agency by code is resolved to the id (unknown: sees nothing)."""
+def read_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reading: autocommit on PostgreSQL (no BEGIN/COMMIT round trips), else the app's sessions."""
+    maker: async_sessionmaker[AsyncSession] | None = getattr(request.app.state, "read_sessionmaker", None)
+    return maker or request.app.state.sessionmaker
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session for a read-only request; nothing is written, so nothing is committed."""
+    async with read_sessionmaker(request)() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
+
+
+async def get_reads(request: Request) -> async_sessionmaker[AsyncSession]:
+    """For the hottest reads: the service opens and closes its own short session (no generator dependency)."""
+    return read_sessionmaker(request)
+
+
+# Dependencies are coroutines on purpose: FastAPI runs a plain `def` dependency in a worker thread.
+ReadsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_reads)]
+
+
+async def get_scope(request: Request) -> Scope:
+    """The verified caller's scope (401 without a valid service token); a token naming its agency by code is
+    resolved to the id (an unknown code sees nothing)."""
+    caller = await get_caller(request)  # called directly: one dependency less on every request
     agency_id = caller.agency_id
     if agency_id is not None and not is_uuid(agency_id):
-        agency_id = await AgencyRepository(session).id_of(agency_id) or f"unknown:{agency_id}"
+        async with read_sessionmaker(request)() as session:
+            agency_id = await AgencyRepository(session).id_of(agency_id) or f"unknown:{agency_id}"
     return scope_of(caller, agency_id)
 
 
@@ -28,7 +56,7 @@ IfMatch = Annotated[
 ]
 
 
-def get_registry_settings(request: Request) -> RegistrySettings:
+async def get_registry_settings(request: Request) -> RegistrySettings:
     """The settings the app was created with."""
     settings: RegistrySettings = request.app.state.settings
     return settings

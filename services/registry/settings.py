@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
@@ -37,6 +37,9 @@ class RegistrySettings(ServiceSettings):
 
     service_name: str = "registry"
     database_url: str = "sqlite+aiosqlite:///var/registry.db"
+    # Reads are one round trip each; a ping per checkout would double them. A connection the server closed
+    # is still refused at checkout (services.common.db), and connections are recycled periodically.
+    db_pool_pre_ping: bool = False
     default_competency_levels: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_COMPETENCY_LEVELS))
     # Bulk imports (services/registry/imports): where uploads wait for their job, and the limits.
     import_dir: str = "var/imports"
@@ -45,6 +48,24 @@ class RegistrySettings(ServiceSettings):
     import_max_stored_errors: int = Field(default=1000, ge=10, le=100_000)
     import_concurrency: int = Field(default=2, ge=1, le=32)
     import_stale_seconds: int = Field(default=120, ge=10)
+    # SIASN (BKN) sync (services/registry/siasn): BKN's URLs, the key encrypting each agency's SIASN credentials at
+    # rest (its demo value is refused outside local mode), and how hard one agency may call BKN.
+    siasn_base_url: str = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
+    siasn_token_url: str = "https://apimws.bkn.go.id/oauth2/token"
+    siasn_sso_token_url: str = "https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token"
+    siasn_credentials_key: SecretStr = Field(
+        default=SecretStr("demo-siasn-credentials-key-change-me-0123456789"), min_length=32
+    )
+    siasn_concurrency: int = Field(default=8, ge=1, le=64)  # calls in flight to BKN per agency (this process)
+    siasn_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    siasn_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    siasn_retries: int = Field(default=4, ge=0, le=10)  # per call, on 429, 5xx and connection failures
+    siasn_backoff_seconds: float = Field(default=0.5, gt=0)
+    siasn_max_retry_after_seconds: float = Field(default=60.0, gt=0)
+    siasn_token_margin_seconds: int = Field(default=60, ge=0)  # refresh a token this long before it expires
+    siasn_batch_size: int = Field(default=100, ge=1, le=5000)  # NIPs written per transaction
+    siasn_max_nips: int = Field(default=50_000, ge=1)  # per sync request
+    siasn_job_concurrency: int = Field(default=2, ge=1, le=16)
 
     @field_validator("default_competency_levels")
     @classmethod

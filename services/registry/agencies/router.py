@@ -11,14 +11,14 @@ from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
 from services.registry.agencies import service
 from services.registry.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
-from services.registry.dependencies import IfMatch, ScopeDep
+from services.registry.dependencies import IfMatch, ReadSessionDep, ScopeDep
 from services.registry.responses import etag_headers, json_response
 
 router = APIRouter(prefix="/v1/agencies", tags=["agencies"])
 
 
 @router.get("", response_model=Page[AgencyRead], responses=problem_responses(401, 422))
-async def list_agencies(session: SessionDep, scope: ScopeDep, page: PageDep) -> Response:
+async def list_agencies(session: ReadSessionDep, scope: ScopeDep, page: PageDep) -> Response:
     """List the agencies the caller may see (an agency-bound caller sees only its own)."""
     items, cursor = await service.list_agencies(session, scope, page)
     return json_response(Page[AgencyRead](items=[AgencyRead.model_validate(a) for a in items], next_cursor=cursor))
@@ -34,7 +34,7 @@ async def create_agency(data: AgencyCreate, session: SessionDep, scope: ScopeDep
 
 
 @router.get("/{agency_id}", response_model=AgencyRead, responses=problem_responses(401, 404))
-async def get_agency(agency_id: str, session: SessionDep, scope: ScopeDep) -> Response:
+async def get_agency(agency_id: str, session: ReadSessionDep, scope: ScopeDep) -> Response:
     """Read one agency by id or code."""
     agency = await service.get_visible_agency(session, scope, agency_id)
     return json_response(AgencyRead.model_validate(agency), version=agency.version)

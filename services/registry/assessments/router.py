@@ -16,7 +16,7 @@ from services.registry.assessments.schemas import (
     PotentialAssessmentCreate,
     PotentialAssessmentRead,
 )
-from services.registry.dependencies import ScopeDep, SettingsDep
+from services.registry.dependencies import ReadSessionDep, ScopeDep, SettingsDep
 from services.registry.employees.router import Nip
 from services.registry.responses import json_response
 
@@ -48,7 +48,7 @@ async def add_competency_assessment(
     responses=problem_responses(401, 404, 422),
 )
 async def list_competency_assessments(
-    nip: Nip, session: SessionDep, scope: ScopeDep, settings: SettingsDep, page: PageDep
+    nip: Nip, session: ReadSessionDep, scope: ScopeDep, settings: SettingsDep, page: PageDep
 ) -> Response:
     """List a person's competency assessments, oldest first, each with its JPM against the current position."""
     items, cursor = await service.list_competency_assessments(
@@ -70,7 +70,7 @@ async def add_potential_assessment(
 @router.get(
     "/potential-assessments", response_model=Page[PotentialAssessmentRead], responses=problem_responses(401, 404, 422)
 )
-async def list_potential_assessments(nip: Nip, session: SessionDep, scope: ScopeDep, page: PageDep) -> Response:
+async def list_potential_assessments(nip: Nip, session: ReadSessionDep, scope: ScopeDep, page: PageDep) -> Response:
     """List a person's potential assessments, oldest first."""
     items, cursor = await service.list_potential_assessments(session, scope, nip, page)
     return json_response(Page[PotentialAssessmentRead](items=items, next_cursor=cursor))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
@@ -34,6 +35,12 @@ class EmployeeFilter:
     q: str | None = None  # name contains, or NIP starts with
 
 
+# The hottest query of the service, built once: a Core select answers a mapping without an ORM identity map.
+_EMPLOYEE_BY_NIP = select(Employee.__table__).where(Employee.nip == bindparam("nip"), Employee.deleted_at.is_(None))
+# The same query as asyncpg SQL ($1), for the driver's own prepared-statement cache on PostgreSQL.
+_EMPLOYEE_BY_NIP_ASYNCPG = str(_EMPLOYEE_BY_NIP.compile(dialect=asyncpg_dialect()))  # type: ignore[no-untyped-call]
+
+
 def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -52,6 +59,18 @@ class EmployeeRepository:
         if for_update:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def read(self, nip: str) -> Mapping[str, Any] | None:
+        """The (not deleted) employee's columns, for answering a read."""
+        connection = await self.session.connection()
+        if connection.dialect.name == "postgresql":
+            # Every GET of an employee lands here: straight to the driver (its result needs no conversion:
+            # dates are dates, timestamps come back aware in UTC) saves half the cost of the request.
+            raw = await connection.get_raw_connection()
+            record = await raw.driver_connection.fetchrow(_EMPLOYEE_BY_NIP_ASYNCPG, nip)  # type: ignore[union-attr]
+            return None if record is None else dict(record.items())
+        row = (await connection.execute(_EMPLOYEE_BY_NIP, {"nip": nip})).mappings().first()
+        return None if row is None else dict(row)
 
     async def agency_of(self, nip: str) -> str | None:
         """The agency of a (not deleted) employee, without loading the row."""

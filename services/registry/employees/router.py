@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
@@ -12,7 +13,7 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
 from services.registry.access import Scope
-from services.registry.dependencies import IfMatch, ScopeDep
+from services.registry.dependencies import IfMatch, ReadsDep, ReadSessionDep, ScopeDep
 from services.registry.employees import service, transfers
 from services.registry.employees.models import Employee
 from services.registry.employees.schemas import (
@@ -30,15 +31,15 @@ router = APIRouter(prefix="/v1/employees", tags=["employees"])
 Nip = Annotated[str, Path(max_length=32, description="The 18-digit NIP")]
 
 
-def render(employee: Employee, scope: Scope) -> EmployeeRead | EmployeeReadMinimised:
+def render(employee: Employee | Mapping[Any, Any], scope: Scope) -> EmployeeRead | EmployeeReadMinimised:
     """The employee as the caller may see them: minimised (no e-mail, phone) without personal-data rights."""
     model = EmployeeRead if scope.personal_data else EmployeeReadMinimised
-    return model.model_validate(employee)
+    return model.model_validate(employee if isinstance(employee, Employee) else dict(employee))
 
 
 @router.get("", response_model=Page[EmployeeRead], responses=problem_responses(401, 404, 422))
 async def list_employees(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ScopeDep,
     page: PageDep,
     agency_id: Annotated[str | None, Query(max_length=100, description="Agency id or code")] = None,
@@ -61,10 +62,10 @@ async def create_employee(data: EmployeeCreate, session: SessionDep, scope: Scop
 
 
 @router.get("/{nip}", response_model=EmployeeRead, responses=problem_responses(401, 404))
-async def get_employee(nip: Nip, session: SessionDep, scope: ScopeDep) -> Response:
+async def get_employee(nip: Nip, reads: ReadsDep, scope: ScopeDep) -> Response:
     """Read one employee by NIP."""
-    employee = await service.get_visible_employee(session, scope, nip)
-    return json_response(render(employee, scope), version=employee.version)
+    row = await service.read_visible_employee(reads, scope, nip)
+    return json_response(render(row, scope), version=row["version"])
 
 
 @router.patch("/{nip}", response_model=EmployeeRead, responses=problem_responses(401, 404, 409, 412, 422, 428))
@@ -104,7 +105,7 @@ async def transfer_employee(
 
 
 @router.get("/{nip}/history", response_model=EmployeeHistory, responses=problem_responses(401, 404))
-async def employee_history(nip: Nip, session: SessionDep, scope: ScopeDep) -> Response:
+async def employee_history(nip: Nip, session: ReadSessionDep, scope: ScopeDep) -> Response:
     """A person's rank, position, education and training history, dated, oldest first."""
     history = await service.employee_history(session, scope, nip)
     return json_response(EmployeeHistory.model_validate(history))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.db import utcnow
 from services.common.errors import Conflict
@@ -40,6 +41,15 @@ async def get_visible_employee(session: AsyncSession, scope: Scope, nip: str, *,
     if employee is None or not scope.sees_employee(employee.agency_id, employee.nip):
         raise not_found("employee", nip)
     return employee
+
+
+async def read_visible_employee(reads: async_sessionmaker[AsyncSession], scope: Scope, nip: str) -> Mapping[str, Any]:
+    """The (not deleted) employee's columns for a read, if the caller may see them; 404 otherwise."""
+    async with reads() as session:
+        row = await EmployeeRepository(session).read(nip)
+    if row is None or not scope.sees_employee(row["agency_id"], nip):
+        raise not_found("employee", nip)
+    return row
 
 
 async def require_visible_employee(session: AsyncSession, scope: Scope, nip: str) -> None:

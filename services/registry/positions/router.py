@@ -11,7 +11,7 @@ from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
-from services.registry.dependencies import IfMatch, ScopeDep
+from services.registry.dependencies import IfMatch, ReadSessionDep, ScopeDep
 from services.registry.positions import service
 from services.registry.positions.schemas import PositionCreate, PositionRead, PositionUpdate
 from services.registry.responses import etag_headers, json_response
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/positions", tags=["positions"])
 
 @router.get("", response_model=Page[PositionRead], responses=problem_responses(401, 404, 422))
 async def list_positions(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ScopeDep,
     page: PageDep,
     agency_id: Annotated[str | None, Query(max_length=100, description="Agency id or code")] = None,
@@ -43,7 +43,7 @@ async def create_position(data: PositionCreate, session: SessionDep, scope: Scop
 
 
 @router.get("/{position_id}", response_model=PositionRead, responses=problem_responses(401, 404))
-async def get_position(position_id: str, session: SessionDep, scope: ScopeDep) -> Response:
+async def get_position(position_id: str, session: ReadSessionDep, scope: ScopeDep) -> Response:
     """Read one position."""
     position = await service.get_visible_position(session, scope, position_id)
     return json_response(PositionRead.model_validate(position), version=position.version)

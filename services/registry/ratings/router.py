@@ -10,7 +10,7 @@ from starlette.responses import Response
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import Page, PageDep
-from services.registry.dependencies import IfMatch, ScopeDep
+from services.registry.dependencies import IfMatch, ReadSessionDep, ScopeDep
 from services.registry.employees.router import Nip
 from services.registry.ratings import service
 from services.registry.ratings.schemas import PerformanceRatingPut, PerformanceRatingRead
@@ -40,7 +40,7 @@ async def put_rating(
 
 
 @router.get("/{year}", response_model=PerformanceRatingRead, responses=problem_responses(401, 404))
-async def get_rating(nip: Nip, year: Year, session: SessionDep, scope: ScopeDep) -> Response:
+async def get_rating(nip: Nip, year: Year, session: ReadSessionDep, scope: ScopeDep) -> Response:
     """Read the current rating of a year."""
     rating = await service.get_rating(session, scope, nip, year)
     return json_response(PerformanceRatingRead.model_validate(rating), version=rating.version)
@@ -49,7 +49,7 @@ async def get_rating(nip: Nip, year: Year, session: SessionDep, scope: ScopeDep)
 @router.get("", response_model=Page[PerformanceRatingRead], responses=problem_responses(401, 404, 422))
 async def list_ratings(
     nip: Nip,
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ScopeDep,
     page: PageDep,
     include_superseded: Annotated[bool, Query(description="Also the replaced versions")] = False,

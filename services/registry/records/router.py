@@ -9,7 +9,7 @@ from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
-from services.registry.dependencies import ScopeDep
+from services.registry.dependencies import ReadSessionDep, ScopeDep
 from services.registry.employees.router import Nip
 from services.registry.records import service
 from services.registry.records.schemas import (
@@ -36,7 +36,7 @@ async def add_award(
 
 
 @router.get("/awards", response_model=Page[AwardRead], responses=problem_responses(401, 404, 422))
-async def list_awards(nip: Nip, session: SessionDep, scope: ScopeDep, page: PageDep) -> Response:
+async def list_awards(nip: Nip, session: ReadSessionDep, scope: ScopeDep, page: PageDep) -> Response:
     """List a person's awards, oldest first."""
     items, cursor = await service.list_awards(session, scope, nip, page)
     return json_response(Page[AwardRead](items=[AwardRead.model_validate(a) for a in items], next_cursor=cursor))
@@ -56,7 +56,7 @@ async def add_disciplinary_action(
 @router.get(
     "/disciplinary-actions", response_model=Page[DisciplinaryActionRead], responses=problem_responses(401, 404, 422)
 )
-async def list_disciplinary_actions(nip: Nip, session: SessionDep, scope: ScopeDep, page: PageDep) -> Response:
+async def list_disciplinary_actions(nip: Nip, session: ReadSessionDep, scope: ScopeDep, page: PageDep) -> Response:
     """List a person's disciplinary sanctions, oldest first."""
     items, cursor = await service.list_disciplinary_actions(session, scope, nip, page)
     body = Page[DisciplinaryActionRead](

@@ -11,7 +11,7 @@ from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
-from services.registry.dependencies import IfMatch, ScopeDep
+from services.registry.dependencies import IfMatch, ReadSessionDep, ScopeDep
 from services.registry.responses import etag_headers, json_response
 from services.registry.units import service
 from services.registry.units.schemas import UnitCreate, UnitRead, UnitUpdate
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["units"])
 @router.get("/agencies/{agency_id}/units", response_model=Page[UnitRead], responses=problem_responses(401, 404, 422))
 async def list_units(
     agency_id: str,
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ScopeDep,
     page: PageDep,
     parent_id: Annotated[str | None, Query(max_length=36, description="Only the children of this unit")] = None,
@@ -49,7 +49,7 @@ async def create_unit(
 
 
 @router.get("/units/{unit_id}", response_model=UnitRead, responses=problem_responses(401, 404))
-async def get_unit(unit_id: str, session: SessionDep, scope: ScopeDep) -> Response:
+async def get_unit(unit_id: str, session: ReadSessionDep, scope: ScopeDep) -> Response:
     """Read one unit."""
     unit = await service.get_visible_unit(session, scope, unit_id)
     return json_response(UnitRead.model_validate(unit), version=unit.version)

@@ -10,18 +10,25 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from services.common.db import utcnow
 from services.common.migrations import upgrade_to_head
 from services.common.service_token import CallerIdentity, mint_service_token
 from services.registry.app import create_app as create_registry_app
 from services.registry.demo import DemoDataset, seed
 from services.registry.settings import RegistrySettings
+from services.scoring import engine
 from services.scoring.app import create_app
+from services.scoring.jobs.compute import prepare_review
+from services.scoring.jobs.repository import Completion, QueueRepository
 from services.scoring.jobs.worker import ReviewWorker
+from services.scoring.placements.repository import PlacementRepository
+from services.scoring.reviews.summary import review_summary
 from services.scoring.settings import ScoringSettings
 from tests.conftest import recreate_database
 
@@ -196,3 +203,27 @@ async def wait_for_status(api: Api, review_id: str, statuses: set[str], seconds:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"review {review_id} still {review['status']} after {seconds} s")
         await asyncio.sleep(0.05)
+
+
+async def complete_review_from(
+    app: FastAPI, api: Api, data: bytes, policy_id: str = "permenpanrb-3-2020", agency: str = "pemkab-lampung-barat"
+) -> str:
+    """A review completed from a given export CSV (the data path of a worker, without the registry)."""
+    body = {"agency_id": agency, "period": 2025, "policy_id": policy_id}
+    review_id = str((await api.post("/v1/talent-reviews", json=body)).json()["id"])
+    maker = app.state.sessionmaker
+    async with maker() as session, session.begin():
+        job = await QueueRepository(session).claim("test", utcnow(), 60)
+    assert job is not None
+    assert job.id == review_id
+    policy = engine.builtin_policy(policy_id) if policy_id in engine.BUILTIN_POLICIES else None
+    if policy is None:
+        document = (await api.get(f"/v1/scoring-policies/{policy_id}")).json()["document"]
+        policy = engine.policy_from_json(orjson.dumps(document))
+    prepared = prepare_review(data, review_id, policy, 2025)
+    summary = review_summary(prepared.box_counts, prepared.incomplete, 0, policy.talent_pool_boxes)
+    async with maker() as session, session.begin():
+        await PlacementRepository(session).write_bulk(prepared.table)
+        done = Completion(summary, prepared.rows, 0.0, 0.0, 0.0)
+        assert await QueueRepository(session).complete(review_id, "test", utcnow(), done)
+    return review_id

@@ -7,9 +7,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from services.scoring.placements.schemas import NineBox, NineBoxCell
 
-CELL, GAP, LEFT, TOP = 180, 8, 96, 112
+CELL, GAP, LEFT, TOP = 160, 8, 140, 112
 GRID = 3 * CELL + 2 * GAP
-WIDTH, HEIGHT = LEFT + GRID + 24, TOP + GRID + 132
+WIDTH, HEIGHT = LEFT + GRID + 16, TOP + GRID + 150
 PERFORMANCE_ROWS = ("above", "meets", "below")  # top to bottom
 POTENTIAL_COLUMNS = ("low", "medium", "high")  # left to right
 AXIS_WORDS = {"low": "rendah", "medium": "menengah", "high": "tinggi"}
@@ -27,19 +27,20 @@ def _text(x: float, y: float, content: str, size: int, *, weight: str = "normal"
 
 def _cell(cell: NineBoxCell, row: int, column: int) -> list[str]:
     x, y = LEFT + column * (CELL + GAP), TOP + row * (CELL + GAP)
+    count = str(cell.count)
     fill = FILLS[(2 - row) + column]
     stroke = ' stroke="#1b5e20" stroke-width="4"' if cell.in_talent_pool else ' stroke="#555" stroke-width="1"'
     parts = [
         f"<g><title>{escape(f'{cell.label_id}: {cell.count} orang')}</title>",
         f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="10" fill="{fill}"{stroke}/>',
-        _text(x + 12, y + 26, f"Kotak {cell.box}", 18, weight="bold", anchor="start"),
-        _text(x + CELL / 2, y + 84, str(cell.count), 48, weight="bold"),
+        _text(x + 10, y + 24, f"Kotak {cell.box}", 17, weight="bold", anchor="start"),
+        _text(x + CELL / 2, y + 74, count, 46 if len(count) <= 4 else 34 if len(count) <= 6 else 26, weight="bold"),
     ]
     label = cell.label_id.split(": ", 1)[-1] if cell.label_id.startswith(f"Kotak {cell.box}") else cell.label_id
-    for index, line in enumerate(textwrap.wrap(label, 24)[:3]):
-        parts.append(_text(x + CELL / 2, y + 112 + index * 17, line, 14))
+    for index, line in enumerate(textwrap.wrap(label, 19)[:3]):
+        parts.append(_text(x + CELL / 2, y + 100 + index * 17, line, 15))
     if cell.calibrated:
-        parts.append(_text(x + CELL / 2, y + CELL - 10, f"{cell.calibrated} dikalibrasi", 13, weight="bold"))
+        parts.append(_text(x + CELL / 2, y + CELL - 6, f"{cell.calibrated} dikalibrasi", 13, weight="bold"))
     parts.append("</g>")
     return parts
 
@@ -75,16 +76,14 @@ def nine_box_svg(grid: NineBox, period: int) -> str:
     parts.append(_text(LEFT + GRID / 2, TOP + GRID + 60, "Potensial →", 20, weight="bold"))
     axis_y = TOP + GRID / 2
     parts.append(
-        f'<text x="28" y="{axis_y:.0f}" font-size="20" font-weight="bold" text-anchor="middle" '
-        f'transform="rotate(-90 28 {axis_y:.0f})">{escape("Kinerja →")}</text>'
+        f'<text x="26" y="{axis_y:.0f}" font-size="20" font-weight="bold" text-anchor="middle" '
+        f'transform="rotate(-90 26 {axis_y:.0f})">{escape("Kinerja →")}</text>'
     )
-    parts.append(
-        _text(
-            LEFT + GRID / 2,
-            TOP + GRID + 100,
-            "Bingkai hijau tebal: kelompok rencana suksesi. Jumlah menurut kotak efektif (hasil kalibrasi bila ada).",
-            13,
-        )
+    notes = (
+        "Bingkai hijau tebal: kelompok rencana suksesi.",
+        "Jumlah menurut kotak efektif (hasil kalibrasi bila ada).",
     )
+    for index, note in enumerate(notes):
+        parts.append(_text(WIDTH / 2, TOP + GRID + 96 + index * 20, note, 14))
     parts.append("</svg>")
     return "\n".join(parts)

@@ -6,41 +6,17 @@ import numpy as np
 import pytest
 from fastapi import FastAPI
 
-from services.common.db import utcnow
 from services.scoring import engine
 from services.scoring.jobs.compute import BadExport, prepare_review
-from services.scoring.jobs.repository import Completion, QueueRepository
-from services.scoring.placements.repository import PlacementRepository
-from services.scoring.reviews.summary import review_summary
 from tests.engine.synthetic import synthetic_inputs
-from tests.scoring.conftest import Api
+from tests.scoring.conftest import Api, complete_review_from
 from tests.scoring.csvexport import export_csv
-
-LB = "pemkab-lampung-barat"
-
-
-async def _complete_with(app: FastAPI, api: Api, data: bytes, policy_id: str = "permenpanrb-3-2020") -> str:
-    body = {"agency_id": LB, "period": 2025, "policy_id": policy_id}
-    review_id = (await api.post("/v1/talent-reviews", json=body)).json()["id"]
-    maker = app.state.sessionmaker
-    async with maker() as session, session.begin():
-        job = await QueueRepository(session).claim("test", utcnow(), 60)
-    assert job is not None
-    assert job.id == review_id
-    policy = engine.builtin_policy(policy_id)
-    prepared = prepare_review(data, review_id, policy, 2025)
-    summary = review_summary(prepared.box_counts, prepared.incomplete, 0, policy.talent_pool_boxes)
-    async with maker() as session, session.begin():
-        await PlacementRepository(session).write_bulk(prepared.table)
-        done = Completion(summary, prepared.rows, 0.0, 0.0, 0.0)
-        assert await QueueRepository(session).complete(review_id, "test", utcnow(), done)
-    return review_id
 
 
 @pytest.mark.parametrize("policy_id", ["permenpanrb-3-2020", "simata-2025"])
 async def test_placements_round_trip_with_exact_explanations(api: Api, scoring_app: FastAPI, policy_id: str) -> None:
     inputs = synthetic_inputs(600, seed=7, missing=0.05)
-    review_id = await _complete_with(scoring_app, api, export_csv(inputs), policy_id)
+    review_id = await complete_review_from(scoring_app, api, export_csv(inputs), policy_id)
     policy = engine.builtin_policy(policy_id)
     expected = engine.place(inputs, policy, 2025)
     order = np.argsort(inputs.nip.astype(str))

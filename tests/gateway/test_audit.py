@@ -8,7 +8,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select, text
 
+from services.common.errors import ServiceUnavailable
 from services.gateway.audit.models import AuditEvent
+from services.gateway.audit.service import build_events
 from tests.gateway.conftest import Accounts, TokenFor, bearer, password_token
 from tests.gateway.stub import AGENCY_B, NIP_A, NIP_A2, NIP_B
 
@@ -148,3 +150,30 @@ async def test_writer_survives_a_dropped_connection(
     response = await client.get(f"/api/v1/employees/{NIP_A}", headers={**bearer(token), "X-Request-ID": "aud-re"})
     assert response.status_code == 200
     assert len(await _events(app, "aud-re")) == 1
+
+
+async def test_a_bad_row_fails_only_its_own_request(app: FastAPI) -> None:
+    writer = app.state.gateway.audit
+
+    def events(action: str, request_id: str) -> list[dict[str, object]]:
+        rows = build_events(principal=None, action=action, method="GET", route="/r", status=200, nips=[NIP_A])
+        return [{**row, "request_id": request_id} for row in rows]
+
+    results = await asyncio.gather(
+        writer.record(events("ok.one", "aud-poison-1")),
+        writer.record(events("x" * 500, "aud-poison-bad")),  # longer than its column: the insert fails
+        writer.record(events("ok.two", "aud-poison-2")),
+        return_exceptions=True,
+    )
+    assert results[0] is None
+    assert results[2] is None
+    assert isinstance(results[1], ServiceUnavailable)
+    assert len(await _events(app, "aud-poison-1")) == len(await _events(app, "aud-poison-2")) == 1
+    assert await _events(app, "aud-poison-bad") == []
+
+
+async def test_malformed_nip_in_path_is_422(client: httpx.AsyncClient, token_for: TokenFor) -> None:
+    token = await token_for(["national_admin"], agency_id=None)
+    response = await client.get("/api/v1/employees/12345/history", headers=bearer(token))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["path", "nip"]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
+from services.common.errors import invalid
 from services.common.ids import new_id
 from services.common.logging import current_request_id
 from services.common.pagination import PageParams, make_page
@@ -19,6 +20,15 @@ from services.gateway.auth.principal import Principal
 
 NIP_PATTERN = re.compile(r"^\d{18}$")
 MAX_NIPS_PER_ANSWER = 5000
+
+
+def cursor_id(params: PageParams) -> str | None:
+    """The id a cursor continues after; 422 for a cursor these lists never issue."""
+    if params.after is None:
+        return None
+    if len(params.after) != 1 or not isinstance(params.after[0], str):
+        raise invalid(["query", "cursor"], "not a cursor this API issued")
+    return params.after[0]
 
 
 def outcome_of(status: int) -> str:
@@ -33,7 +43,8 @@ def outcome_of(status: int) -> str:
 
 
 def _cut(value: str | None, length: int) -> str | None:
-    return value[:length] if value else None
+    # PostgreSQL text cannot hold NUL; a typed name is data, not a reason to lose the event.
+    return value.replace("\x00", "")[:length] if value else None
 
 
 def build_events(
@@ -67,7 +78,9 @@ def build_events(
         "route": route,
         "request_id": request_id,
     }
-    return [{**base, "id": new_id(), "nip": nip} for nip in dict.fromkeys(nips)]
+    # Only well-formed NIPs are recorded as such; anything else a caller typed is not a person.
+    people = dict.fromkeys(nip if nip is not None and NIP_PATTERN.match(nip) else None for nip in nips)
+    return [{**base, "id": new_id(), "nip": nip} for nip in people]
 
 
 def nips_in(value: Any, found: dict[str, None] | None = None) -> list[str]:
@@ -97,7 +110,7 @@ async def list_events(
     agency_id: str | None,
 ) -> tuple[list[AuditEvent], str | None]:
     """A page of events, newest first."""
-    before = str(params.after[0]) if params.after else None
+    before = cursor_id(params)
     rows = await repository.list_events(
         session, limit=params.limit, before_id=before, nip=nip, actor=actor, since=since, agency_id=agency_id
     )

@@ -79,7 +79,21 @@ class AuditWriter:
                 await self._write(batch)
 
     async def _write(self, batch: list[tuple[Sequence[Event], asyncio.Future[None]]]) -> None:
-        rows = [event for events, _ in batch for event in events]
+        error = await self._insert([event for events, _ in batch for event in events])
+        if error is not None and len(batch) > 1:
+            # One request's bad row must not cost the others their answers: write each on its own.
+            for item in batch:
+                await self._write([item])
+            return
+        for _, future in batch:
+            if future.done():
+                continue
+            if error is None:
+                future.set_result(None)
+            else:
+                future.set_exception(error)
+
+    async def _insert(self, rows: list[Event]) -> Exception | None:
         error: Exception | None = None
         for _attempt in range(2):  # a connection the database dropped is replaced once
             try:
@@ -87,22 +101,15 @@ class AuditWriter:
                     self._connection = await self._engine.connect()
                 async with self._connection.begin():
                     await insert_events(self._connection, rows)
-                error = None
-                break
             except Exception as exc:
                 error = exc
                 await self._drop_connection()
-        if error is not None:  # every waiter learns its events were not written
-            logger.error("audit batch failed", extra={"events": len(rows), "error": type(error).__name__})
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
-            return
-        self.batches_written += 1
-        self.events_written += len(rows)
-        for _, future in batch:
-            if not future.done():
-                future.set_result(None)
+                continue
+            self.batches_written += 1
+            self.events_written += len(rows)
+            return None
+        logger.error("audit batch failed", extra={"events": len(rows), "error": type(error).__name__})
+        return error
 
     async def _drop_connection(self) -> None:
         # The next batch reconnects: a broken connection must not fail every later batch too.

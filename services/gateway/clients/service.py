@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.etag import require_if_match
 from services.common.pagination import PageParams, make_page
+from services.gateway.audit.service import cursor_id
 from services.gateway.auth.context import AuthContext
 from services.gateway.auth.models import Client
 from services.gateway.auth.passwords import hash_secret, new_secret
@@ -31,12 +32,16 @@ def _check(grant: Grant, principal: Principal, agency_id: str | None, scopes: li
 
 def _check_redirects(uris: list[str]) -> None:
     for i, uri in enumerate(uris):
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+            host = parts.hostname
+        except ValueError:
+            raise invalid(["body", "redirect_uris", i], "not a URI") from None
         # RFC 9700 2.1: exact, absolute URIs; http only for loopback; no fragments.
         if (
             not parts.scheme
             or parts.fragment
-            or (parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "[::1]", "::1"))
+            or (parts.scheme == "http" and host not in ("127.0.0.1", "localhost", "[::1]", "::1"))
         ):
             raise invalid(["body", "redirect_uris", i], "an absolute https, loopback http or app-scheme URI")
 
@@ -80,7 +85,7 @@ async def list_clients(
 ) -> tuple[list[Client], str | None]:
     """The clients the caller manages."""
     agency = managed_agency(admin_grant(principal), principal)
-    after = str(params.after[0]) if params.after else None
+    after = cursor_id(params)
     rows = await repository.list_clients(session, params.limit, after, agency)
     return make_page(rows, params, key=lambda c: [c.id])
 

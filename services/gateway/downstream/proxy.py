@@ -9,10 +9,10 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.common.errors import AppError, Forbidden, NotFound
+from services.common.errors import AppError, Forbidden, NotFound, invalid
 from services.common.http import ServiceClient
 from services.common.service_token import CallerIdentity
-from services.gateway.audit.service import build_events, nips_in
+from services.gateway.audit.service import NIP_PATTERN, build_events, nips_in
 from services.gateway.auth.principal import Principal
 from services.gateway.downstream.routes import Route
 from services.gateway.permissions import Grant, Reach, decide, sees_personal_data
@@ -83,6 +83,8 @@ async def forward(request: Request, principal: Principal, route: Route) -> Respo
     """Authorise, forward, audit (durably, before answering) and answer the downstream response."""
     state = gateway_state(request)
     path_nip = request.path_params.get("nip")
+    if path_nip is not None and not NIP_PATTERN.match(path_nip):
+        raise invalid(["path", "nip"], "must be 18 digits")
     try:
         grant = authorise(principal, route, path_nip)
     except AppError as exc:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.errors import Conflict, Forbidden, NotFound, invalid
 from services.common.etag import require_if_match
 from services.common.pagination import PageParams, make_page
+from services.gateway.audit.service import cursor_id
 from services.gateway.auth.context import AuthContext
 from services.gateway.auth.models import User
 from services.gateway.auth.passwords import hash_secret
@@ -78,7 +79,7 @@ async def get_user(session: AsyncSession, principal: Principal, user_id: str) ->
 async def list_users(session: AsyncSession, principal: Principal, params: PageParams) -> tuple[list[User], str | None]:
     """The accounts the caller manages."""
     agency = managed_agency(admin_grant(principal), principal)
-    after = str(params.after[0]) if params.after else None
+    after = cursor_id(params)
     rows = await repository.list_users(session, params.limit, after, agency)
     return make_page(rows, params, key=lambda u: [u.id])
 

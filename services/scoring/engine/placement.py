@@ -10,7 +10,7 @@ An input is required only where its weight is above 0 (a policy that ignores JPM
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -125,7 +125,9 @@ def _bit(condition: NDArray[np.bool_], code: str) -> NDArray[np.uint16]:
     return shifted
 
 
-def _missing(inputs: ScoringInputs, policy: Policy, end: np.datetime64, oldest: np.datetime64) -> NDArray[np.uint16]:
+def _missing(
+    inputs: ScoringInputs, policy: Policy, usable: dict[str, NDArray[np.bool_]], oldest: np.datetime64
+) -> NDArray[np.uint16]:
     weights = policy.potential_weights
     missing = _bit(inputs.predikat_y < 0, "performance_rating")
     dated = (
@@ -135,9 +137,7 @@ def _missing(inputs: ScoringInputs, policy: Policy, end: np.datetime64, oldest: 
     for code, assessed_on, weight, score in dated:
         if weight <= 0:
             continue
-        present = _usable(assessed_on, end)
-        if score is not None:
-            present &= ~np.isnan(score)
+        present = usable[code] if score is None else usable[code] & ~np.isnan(score)
         missing |= _bit(~present, code)
         missing |= _bit(present & (assessed_on < oldest), f"stale_{code}")
     if weights.jpm > 0:
@@ -159,11 +159,16 @@ def _usable(assessed_on: NDArray[np.datetime64], end: np.datetime64) -> NDArray[
 def _components(inputs: ScoringInputs, policy: Policy, tables: PolicyTables, period: int) -> Components:
     end = period_end(period)
     oldest = shift_day(end, -policy.max_input_age_years)
-    missing = _missing(inputs, policy, end, oldest)
+    # Dated after the period's end = not an input of this period.
+    usable = {
+        "competency_assessment": _usable(inputs.competency_assessed_on, end),
+        "potential_assessment": _usable(inputs.potential_assessed_on, end),
+    }
+    missing = _missing(inputs, policy, usable, oldest)
     jpm, default_standard = _jpm_at_position(inputs, tables)
     terms = {
-        "jpm": np.where(_usable(inputs.competency_assessed_on, end), jpm, np.nan),
-        "potential_assessment": np.where(_usable(inputs.potential_assessed_on, end), inputs.potential_score, np.nan),
+        "jpm": np.where(usable["competency_assessment"], jpm, np.nan),
+        "potential_assessment": np.where(usable["potential_assessment"], inputs.potential_score, np.nan),
         "qualification": _lookup(tables.qualification, inputs.education),
         "integrity": _integrity(inputs, policy),
     }
@@ -253,12 +258,13 @@ def place(inputs: ScoringInputs, policy: Policy, period: int) -> PlacementColumn
     size = len(inputs)
     if size <= BLOCK_ROWS:
         return _place_block(inputs, policy, tables, period)
-    # Blocks keep the temporaries small and reused (cache-resident, no fresh pages per run): ~2x faster at 5.6 M.
-    blocks = [_place_block(inputs.take(slice(start, start + BLOCK_ROWS)), policy, tables, period)
-              for start in range(0, size, BLOCK_ROWS)]  # fmt: skip
-    return PlacementColumns(
-        **{
-            field.name: np.concatenate([getattr(block, field.name) for block in blocks])
-            for field in fields(PlacementColumns)
-        }
-    )
+    # Blocks keep the temporaries small and reused: a cold run at 5.6 M no longer faults in ~1 GB of fresh pages.
+    columns: dict[str, NDArray[Any]] = {}
+    for start in range(0, size, BLOCK_ROWS):
+        block = _place_block(inputs.take(slice(start, start + BLOCK_ROWS)), policy, tables, period)
+        for field in fields(PlacementColumns):
+            part = getattr(block, field.name)
+            if field.name not in columns:
+                columns[field.name] = np.empty(size, dtype=part.dtype)
+            columns[field.name][start : start + len(part)] = part
+    return PlacementColumns(**columns)

@@ -65,12 +65,16 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+async def national(token_for: TokenFor) -> dict[str, str]:
+    return bearer(await token_for(["national_admin"], agency_id=None))
+
+
 @pytest.mark.parametrize(("method", "path", "kwargs"), CASES, ids=[f"{m} {p[:60]}" for m, p, _ in CASES])
 async def test_no_server_error(
-    client: httpx.AsyncClient, token_for: TokenFor, method: str, path: str, kwargs: dict[str, Any]
+    client: httpx.AsyncClient, national: dict[str, str], method: str, path: str, kwargs: dict[str, Any]
 ) -> None:
-    token = await token_for(["national_admin"], agency_id=None)
-    headers = {**bearer(token), **kwargs.pop("headers", {})}
+    headers = {**national, **kwargs.pop("headers", {})}
     if "content" in kwargs:
         headers["Content-Type"] = "application/json"
     response = await client.request(method, path, headers=headers, **kwargs)

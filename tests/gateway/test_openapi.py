@@ -54,3 +54,9 @@ async def test_document_is_served_and_complete(client: httpx.AsyncClient) -> Non
     assert schemas["EmployeeCreate"]["additionalProperties"] is False
     assert "multipart/form-data" in spec["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]
     assert (await client.get("/docs")).status_code == 200
+
+
+def test_operation_ids_are_unique(app: FastAPI) -> None:
+    ids = [op["operationId"] for item in app.openapi()["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    assert "get_employees_nip" in ids

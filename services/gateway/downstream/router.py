@@ -86,6 +86,12 @@ def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
     return {route.status: success, **problem_responses(*sorted(errors))}
 
 
+def operation_id(route: Route) -> str:
+    """A stable, readable operationId for client generators, e.g. `get_employees_nip_history`."""
+    words = re.sub(r"[^a-z0-9]+", "_", route.path.removeprefix("/api/v1/").lower()).strip("_")
+    return f"{route.method.lower()}_{words}"
+
+
 def _endpoint(route: Route) -> Any:
     async def endpoint(request: Request, principal: CurrentPrincipal) -> Response:
         return await forward(request, principal, route)
@@ -116,6 +122,7 @@ def build_router() -> APIRouter:
             responses=_responses(route),
             openapi_extra=extra,
             name=f"{route.method.lower()}_{route.path}",
+            operation_id=operation_id(route),
         )
     return router
 

@@ -248,3 +248,12 @@ def test_talent_must_be_row_aligned() -> None:
         successors(build([row(**PENGAWAS)]), talent([8, 8]), ADMINISTRATOR, PERMENPANRB_3_2020, AS_OF, 2025)
     with pytest.raises(ValueError, match="differ in length"):
         TalentColumns(*(np.zeros(n) for n in (1, 1, 1, 1, 2)))
+
+
+def test_excluded_reasons_name_the_values() -> None:
+    rows = [row(**(PENGAWAS | {"rank_order": 33})), row(**(PENGAWAS | {"employment_type": "pppk", "rank_order": 9}))]
+    reasons = [entry["reasons"][0] for entry in shortlist(rows).excluded()]
+    assert reasons == [
+        "min_rank: rank III/c (pns) is below the minimum III/d",
+        "min_rank: rank IX (pppk) is below the minimum III/d",
+    ]

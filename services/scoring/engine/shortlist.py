@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .codes import EDUCATION, EMPLOYMENT_TYPES, LEVELS, PREDIKAT, READINESS
+from .codes import EDUCATION, EMPLOYMENT_TYPES, LEVELS, PNS_RANKS, PPPK_RANKS, PREDIKAT, READINESS
 from .dates import completed_years
 from .inputs import ScoringInputs
 from .policy import Policy
@@ -158,7 +158,7 @@ def _candidate_entry(result: SuccessionResult, rank: int, row: int) -> dict[str,
         _sentence(
             f"Target JPM against the target's {result.criteria.standard_source.replace('_', ' ')} standard", jpm_term
         ),
-        _sentence(f"Box {box_term['box']} points", box_term),
+        _sentence(f"Box points for box {box_term['box']}", box_term),
         _sentence("Potential score", potential_term),
         _sentence(
             f"Performance (predikat {year} {performance_term['predikat_y']}, "
@@ -198,8 +198,7 @@ def _why_failed(result: SuccessionResult, row: int, code: str) -> str:
             f"{succession.readiness.time_in_level_window_years} years after {result.as_of}"
         )
     if code == "min_rank":
-        kind = _named(EMPLOYMENT_TYPES, rows.employment_type[row])
-        return f"rank order {int(rows.rank_order[row])} ({kind}) is below the minimum {crit.min_rank}"
+        return f"rank {_rank_name(rows, row)} is below the minimum {crit.min_rank}"
     if code == "education":
         return f"education {_named(EDUCATION, rows.education[row])} is below {crit.rule.min_education}"
     if code == "age_limit":
@@ -227,6 +226,13 @@ def _why_failed(result: SuccessionResult, row: int, code: str) -> str:
         box = int(talent.effective_box[row])
         return f"not in the review's talent pool (box {box if box else 'none'})"
     return f"employment type {_named(EMPLOYMENT_TYPES, rows.employment_type[row])} is not a candidate for this level"
+
+
+def _rank_name(rows: ScoringInputs, row: int) -> str:
+    order, kind = int(rows.rank_order[row]), _named(EMPLOYMENT_TYPES, rows.employment_type[row])
+    names = PPPK_RANKS if kind == "pppk" else PNS_RANKS
+    name = next((name for name, code in names.items() if code == order), f"order {order}")
+    return "unknown" if order < 0 else f"{name} ({kind})"
 
 
 def _age(birth: NDArray[np.datetime64], as_of: dt.date) -> str:

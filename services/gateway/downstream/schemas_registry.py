@@ -47,10 +47,14 @@ class UnitRead(BaseModel):
     agency_id: str
     parent_id: str | None
     name: str = Field(examples=["Badan Kepegawaian dan Pengembangan SDM"])
+    code: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
 class UnitCreate(Input):
     name: str
+    code: str | None = None
     parent_id: str | None = None
 
 
@@ -66,9 +70,13 @@ class PositionRead(BaseModel):
     name: str = Field(examples=["Kepala Badan Kepegawaian"])
     position_type: PositionType
     functional_level: FunctionalLevel | None
+    level: str = Field(description="functional_level for fungsional, else position_type", examples=["administrator"])
     is_key: bool
-    competency_standard: dict[str, int] = Field(examples=[{"integritas": 4, "kerja_sama": 4}])
+    national: bool = Field(default=False, description="Successors are drawn from every agency")
+    competency_standard: dict[str, int] | None = Field(examples=[{"integritas": 4, "kerja_sama": 4}])
     min_rank: str | None = Field(examples=["IV/b"])
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
 class PositionCreate(Input):
@@ -78,7 +86,8 @@ class PositionCreate(Input):
     position_type: PositionType
     functional_level: FunctionalLevel | None = None
     is_key: bool = False
-    competency_standard: dict[str, int] = {}
+    national: bool = False
+    competency_standard: dict[str, int] | None = None
     min_rank: str | None = None
 
 
@@ -110,6 +119,11 @@ class EmployeeRead(BaseModel):
     birth_date: dt.date = Field(description="Derived from the NIP")
     gender: Literal["male", "female"] = Field(description="Derived from the NIP")
     retirement_date: dt.date | None = Field(description="Derived: BUP of the position level")
+    level_since: dt.date | None = Field(default=None, description="Start of continuous time at this level")
+    source: str | None = Field(default=None, examples=["api", "import", "siasn"])
+    source_fetched_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
 
 
 class EmployeeCreate(Input):
@@ -141,133 +155,3 @@ class EmployeeUpdate(Input):
     education_level: Education | None = None
     email: str | None = None
     phone: str | None = None
-
-
-class TransferCreate(Input):
-    agency_id: str = AGENCY_REF
-    unit_id: str | None = None
-    position_id: str | None = None
-    effective_on: dt.date
-
-
-class PerformanceRatingPut(Input):
-    work_result: Rating
-    work_behavior: Rating
-
-
-class PerformanceRatingRead(BaseModel):
-    year: int = Field(examples=[2025])
-    work_result: Rating
-    work_behavior: Rating
-    predikat: Literal["sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]
-
-
-class CompetencyAssessmentCreate(Input):
-    assessed_on: dt.date
-    levels: dict[str, int] = Field(examples=[{"integritas": 3, "kerja_sama": 4}], description="Each 1 to 5")
-
-
-class CompetencyAssessmentRead(BaseModel):
-    id: str
-    assessed_on: dt.date
-    levels: dict[str, int]
-    jpm: float = Field(examples=[86.67], description="Job-person match against the current position's standard")
-    jpm_band: Literal["optimal", "cukup_optimal", "kurang_optimal"]
-
-
-class PotentialAssessmentCreate(Input):
-    assessed_on: dt.date
-    score: float | None = Field(default=None, ge=0, le=100)
-    aspects: dict[str, float] | None = Field(default=None, description="The 8 aspect codes of DOMAIN.md, 0-100")
-
-
-class PotentialAssessmentRead(BaseModel):
-    id: str
-    assessed_on: dt.date
-    score: float
-    aspects: dict[str, float] | None = None
-
-
-class AwardCreate(Input):
-    awarded_on: dt.date
-    name: str
-    level: Literal["agency", "regional", "national"]
-
-
-class AwardRead(AwardCreate):
-    id: str
-
-
-class DisciplinaryActionCreate(Input):
-    level: Literal["ringan", "sedang", "berat"]
-    starts_on: dt.date
-    ends_on: dt.date
-    reason: str
-
-
-class DisciplinaryActionRead(DisciplinaryActionCreate):
-    id: str
-
-
-class HistoryEntry(BaseModel):
-    kind: Literal["rank", "position", "education", "training"]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    value: dict[str, object]
-
-
-class EmployeeHistory(BaseModel):
-    nip: str = NIP
-    entries: list[HistoryEntry]
-
-
-class Job(BaseModel):
-    """A long-running job (import, SIASN sync, review run); poll its `Location`."""
-
-    id: str
-    status: Literal["queued", "running", "completed", "failed"]
-    progress: float = Field(ge=0, le=1)
-
-
-class ImportRowError(BaseModel):
-    row: int = Field(examples=[12])
-    field: str | None = Field(examples=["nip"])
-    message: str
-
-
-class ImportJob(Job):
-    kind: str = Field(examples=["employees"])
-    mode: Literal["atomic", "partial"]
-    agency_id: str | None = None
-    rows_total: int | None = None
-    rows_written: int | None = None
-    errors: list[ImportRowError] = []
-
-
-class ImportUpload(BaseModel):
-    """multipart/form-data fields of an import."""
-
-    file: bytes = Field(json_schema_extra={"format": "binary"}, description="CSV or NDJSON")
-    kind: Literal[
-        "employees",
-        "units",
-        "positions",
-        "performance-ratings",
-        "competency-assessments",
-        "potential-assessments",
-        "disciplinary-actions",
-        "awards",
-    ]
-    agency_id: str = AGENCY_REF
-    mode: Literal["atomic", "partial"] = "atomic"
-
-
-class SyncCreate(Input):
-    nips: list[str] | None = None
-    agency_id: str | None = None
-
-
-class SyncJob(Job):
-    nips: list[str] | None = None
-    agency_id: str | None = None
-    errors: list[dict[str, object]] = []

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from services.gateway.downstream.schemas_registry import NIP, Input, Job, Rating
+from services.gateway.downstream.schemas_records import Job
+from services.gateway.downstream.schemas_registry import NIP, Input, Rating
 
 Level = Literal["low", "medium", "high"]
 Readiness = Literal["ready_now", "ready_1_2_years", "ready_3_plus_years"]

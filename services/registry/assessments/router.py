@@ -21,7 +21,7 @@ from services.registry.employees.router import Nip
 from services.registry.responses import json_response
 
 router = APIRouter(prefix="/v1/employees/{nip}", tags=["assessments"])
-WRITE_ERRORS = problem_responses(401, 403, 404, 422)
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)  # 409: an Idempotency-Key still in use
 
 
 @router.post(

@@ -85,7 +85,10 @@ async def delete_employee(nip: Nip, session: SessionDep, scope: ScopeDep, if_mat
 
 
 @router.post(
-    "/{nip}/transfers", status_code=201, response_model=TransferRead, responses=problem_responses(401, 403, 404, 422)
+    "/{nip}/transfers",
+    status_code=201,
+    response_model=TransferRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def transfer_employee(
     nip: Nip, data: TransferCreate, session: SessionDep, scope: ScopeDep, idem: IdempotencyDep

@@ -21,7 +21,7 @@ from services.registry.records.schemas import (
 from services.registry.responses import json_response
 
 router = APIRouter(prefix="/v1/employees/{nip}", tags=["awards and sanctions"])
-WRITE_ERRORS = problem_responses(401, 403, 404, 422)
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)  # 409: an Idempotency-Key still in use
 
 
 @router.post("/awards", status_code=201, response_model=AwardRead, responses=WRITE_ERRORS)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -18,6 +20,13 @@ from services.scoring.settings import ScoringSettings
 
 SYSTEM = system_identity("scoring")
 EXPORT_PATH = "/v1/scoring-inputs"
+# An id (UUID) or a code slug: no dots, slashes or query characters can reach the registry's paths.
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+def segment(ref: str) -> str | None:
+    """`ref` as one URL path segment, or None when it is not shaped like an id or a code."""
+    return quote(ref, safe="") if _REF.match(ref) else None
 
 
 @dataclass(frozen=True)
@@ -155,12 +164,18 @@ class Registry:
         now = time.monotonic()
         if cached is not None and cached[1] > now:
             return cached[0]
-        response = await self.client.request("GET", f"/v1/agencies/{ref}", identity=SYSTEM)
-        if response.status_code == 404:
+        if (path_ref := segment(ref)) is None:
+            return None
+        # This call carries the national service identity: only an id- or code-shaped segment is sent.
+        response = await self.client.request("GET", f"/v1/agencies/{path_ref}", identity=SYSTEM)
+        if response.status_code in (404, 422):
             agency = None
         elif response.status_code == 200:
-            data = response.json()
-            agency = AgencyRef(id=data["id"], code=data["code"], name=data["name"])
+            try:
+                data = response.json()
+                agency = AgencyRef(id=str(data["id"]), code=str(data["code"]), name=str(data["name"]))
+            except (ValueError, KeyError, TypeError):
+                raise BadGateway("The registry answered an unreadable agency.", code="registry_error") from None
         else:
             raise _upstream_error(response, f"agency {ref!r}")
         if len(self._agencies) > 10_000:
@@ -173,7 +188,9 @@ class Registry:
 
     async def position(self, position_id: str, identity: CallerIdentity) -> PositionRef:
         """A position as the caller may see it (the registry applies its agency scope); 404 otherwise."""
-        response = await self.client.request("GET", f"/v1/positions/{position_id}", identity=identity)
+        if (path_ref := segment(position_id)) is None:
+            raise NotFound(f"No position {position_id!r}.", code="position_not_found")
+        response = await self.client.request("GET", f"/v1/positions/{path_ref}", identity=identity)
         if response.status_code != 200:
             raise _upstream_error(response, f"position {position_id!r}")
         return PositionRef.from_json(response.json())

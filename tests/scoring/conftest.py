@@ -36,6 +36,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SECRET = "test-service-token-secret-0123456789abcdef"
 PEOPLE_PER_AGENCY = 400
 NATIONAL = CallerIdentity(service="gateway", subject="user:national", roles=("national_admin",))
+SYSTEM = CallerIdentity(service="scoring", subject="service:scoring", roles=("service",))
 SCORING_TABLES = "calibrations, placements, succession_shortlists, talent_reviews, idempotency_keys, scoring_policies"
 
 
@@ -153,15 +154,54 @@ async def empty_scoring_tables(url: str) -> None:
         await engine.dispose()
 
 
-def registry_transport(registry_app: FastAPI) -> httpx.AsyncBaseTransport:
-    """The registry app in-process, as the scoring service's registry client transport."""
-    return httpx.ASGITransport(registry_app, raise_app_exceptions=False)
+class _BrokenStream(httpx.AsyncByteStream):
+    """A response body that stops after some bytes with a connection error, as a dying registry's would."""
+
+    def __init__(self, head: bytes) -> None:
+        self.head = head
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.head
+        raise httpx.ReadError("connection reset by peer")
+
+
+class RegistryTransport(httpx.AsyncBaseTransport):
+    """The real registry app in-process; on the scoring-inputs export a test may hold requests at a gate,
+    break the answer after some bytes, or refuse the connection (a registry that is down)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.inner = httpx.ASGITransport(app, raise_app_exceptions=False)
+        self.gate: asyncio.Event | None = None
+        self.break_after: int | None = None
+        self.refuse = False
+        self.exports = 0
+        self.export_started = asyncio.Event()
+        self.paths: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.raw_path.decode())
+        if request.url.path != "/v1/scoring-inputs":
+            return await self.inner.handle_async_request(request)
+        self.exports += 1
+        self.export_started.set()
+        if self.refuse:
+            raise httpx.ConnectError("connection refused", request=request)
+        if self.gate is not None:
+            await self.gate.wait()
+        response = await self.inner.handle_async_request(request)
+        if self.break_after is None:
+            return response
+        body = await response.aread()
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        return httpx.Response(response.status_code, headers=headers, stream=_BrokenStream(body[: self.break_after]))
 
 
 @pytest.fixture
 async def scoring_app(scoring_url: str, registry_app: FastAPI) -> AsyncIterator[FastAPI]:
     await empty_scoring_tables(scoring_url)
-    app = create_app(scoring_settings(scoring_url), registry_transport=registry_transport(registry_app))
+    transport = RegistryTransport(registry_app)
+    app = create_app(scoring_settings(scoring_url), registry_transport=transport)
+    app.state.test_transport = transport
     async with running(app):
         yield app
 
@@ -227,3 +267,11 @@ async def complete_review_from(
         done = Completion(summary, prepared.rows, 0.0, 0.0, 0.0)
         assert await QueueRepository(session).complete(review_id, "test", utcnow(), done)
     return review_id
+
+
+async def registry_export(registry: Api, agency_id: str, **params: Any) -> bytes:
+    """The registry's scoring-inputs CSV, fetched directly (the engine's input for the comparison)."""
+    query = {"agency_id": agency_id, "period": 2025, "sanction_lookback_years": 5, "award_lookback_years": 5}
+    answer = await registry.as_(SYSTEM).get("/v1/scoring-inputs", params=query | params)
+    assert answer.status_code == 200, answer.text
+    return answer.content

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
+
 from tests.scoring.conftest import Api, agency_admin, employee
 
 LB, TG = "pemkab-lampung-barat", "pemkab-tanggamus"
@@ -91,3 +93,16 @@ async def test_finalize_needs_a_completed_review(api: Api) -> None:
     assert answer.json()["code"] == "review_not_completed"
     placements = await api.get(f"/v1/talent-reviews/{job['id']}/placements")
     assert placements.status_code == 409
+
+
+async def test_crafted_agency_references_never_steer_registry_calls(api: Api, scoring_app: FastAPI) -> None:
+    transport = scoring_app.state.test_transport
+    for ref in ("../scoring-inputs", "a/b", "x?y=1", "..", "%2e%2e", "a b", "a" * 100 + "b"):
+        started = await api.post("/v1/talent-reviews", json={"agency_id": ref, "period": 2025})
+        assert started.status_code == 422, (ref, started.text)
+        listed = await api.get("/v1/talent-reviews", params={"agency_id": ref})
+        assert listed.status_code in (404, 422), (ref, listed.text)
+    for path in ("/v1/positions/..%2Fagencies/successors", "/v1/positions/x%3Fy/successors"):
+        assert (await api.get(path)).status_code == 404
+    assert all(path.startswith(("/v1/agencies/", "/v1/positions/")) for path in transport.paths), transport.paths
+    assert not any(".." in path or "?" in path.split("/")[-1] for path in transport.paths), transport.paths

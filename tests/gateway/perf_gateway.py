@@ -80,6 +80,20 @@ async def _measure(downstream: str, gateway: str) -> None:
         )
 
 
+def _wait_until_up(*urls: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    for url in urls:
+        while True:
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not come up")
+            time.sleep(0.2)
+
+
 def main() -> None:
     """Start both processes, measure, stop them."""
     db = asyncio.run(recreate_database("talenta_test_gateway_bench"))
@@ -119,7 +133,7 @@ def main() -> None:
         ),
     ]
     try:
-        time.sleep(6.0)
+        _wait_until_up(f"http://127.0.0.1:{gw_port}/healthz", f"http://127.0.0.1:{down_port}/docs")
         asyncio.run(_measure(f"http://127.0.0.1:{down_port}", f"http://127.0.0.1:{gw_port}"))
     finally:
         for process in processes:

@@ -19,6 +19,8 @@ from services.registry.positions.router import router as positions_router
 from services.registry.ratings.router import router as ratings_router
 from services.registry.records.router import router as records_router
 from services.registry.settings import RegistrySettings, get_settings
+from services.registry.siasn.router import router as siasn_router
+from services.registry.siasn.runner import SyncRunner, http_client
 from services.registry.units.router import router as units_router
 
 # Routes are matched in order, router by router: the busiest (employee reads) go first.
@@ -28,6 +30,7 @@ ROUTERS = [
     assessments_router,
     records_router,
     imports_router,
+    siasn_router,
     positions_router,
     units_router,
     agencies_router,
@@ -41,6 +44,7 @@ OPENAPI_TAGS = [
     {"name": "assessments", "description": "Competency (with JPM) and potential assessments."},
     {"name": "awards and sanctions", "description": "Awards and disciplinary sanctions (PP 94/2021)."},
     {"name": "imports", "description": "Bulk CSV/NDJSON imports, run as jobs."},
+    {"name": "siasn", "description": "Sync from BKN's SIASN (jobs), and each agency's SIASN credentials."},
 ]
 
 
@@ -55,9 +59,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.read_sessionmaker = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
     runner = app.state.import_runner = ImportRunner(app.state, app.state.settings)
     await runner.start()
+    app.state.siasn_http = http_client(app.state.settings)
+    siasn = app.state.siasn_runner = SyncRunner(app.state, app.state.settings)
+    await siasn.start()
     try:
         yield
     finally:
+        await siasn.stop()
+        await app.state.siasn_http.aclose()
         await runner.stop()
         await engine.dispose()
 

@@ -16,6 +16,7 @@ from services.registry.imports.models import ImportJob
 from services.registry.positions.models import Position
 from services.registry.ratings.models import PerformanceRating
 from services.registry.records.models import Award, DisciplinaryAction
+from services.registry.siasn.models import SiasnCredentials, SiasnSync, SiasnSyncItem
 from services.registry.units.models import Unit
 
 metadata = Base.metadata
@@ -34,6 +35,9 @@ __all__ = [
     "PositionHistory",
     "PotentialAssessment",
     "RankHistory",
+    "SiasnCredentials",
+    "SiasnSync",
+    "SiasnSyncItem",
     "TrainingHistory",
     "Unit",
     "idempotency_keys",

@@ -133,5 +133,6 @@ async def test_the_concurrency_limit_is_honoured(standin: Standin, standin_http:
 
 def test_credentials_never_show_in_repr() -> None:
     secret = Credentials("key", "very-secret-value", "cid", "user", "pass")
-    assert "very-secret-value" not in repr(secret) and "very-secret-value" not in str(secret)
+    assert "very-secret-value" not in repr(secret)
+    assert "very-secret-value" not in str(secret)
     assert client_config().concurrency == 4

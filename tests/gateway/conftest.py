@@ -68,8 +68,11 @@ async def running(settings: GatewaySettings) -> AsyncIterator[tuple[FastAPI, htt
 
 @pytest.fixture(scope="session")
 async def gw(gateway_db: str, stubs: dict[str, Any]) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """One shared gateway for most tests (generous rate limits)."""
-    settings = settings_for(gateway_db, stubs, rate_limit_per_second=10_000, rate_limit_burst=10_000)
+    """One shared gateway for most tests (generous rate limits and failure budgets)."""
+    # Limits and throttles are tested on apps of their own; here many tests share one client address.
+    settings = settings_for(
+        gateway_db, stubs, rate_limit_per_second=10_000, rate_limit_burst=10_000, token_failures_per_minute=10_000
+    )
     async with running(settings) as pair:
         yield pair
 

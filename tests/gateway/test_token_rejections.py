@@ -147,3 +147,19 @@ def test_mint_uses_the_configured_lifetime(app: FastAPI) -> None:
     token, _, expires_in = mint_access_token(ctx.ring, ctx.issuer, {"sub": "user:x", "client_id": "c"})
     claims = jwt.decode(token, options={"verify_signature": False})
     assert expires_in == claims["exp"] - claims["iat"] <= 900
+
+
+async def test_verified_tokens_are_cached_but_revocation_still_applies(
+    app: FastAPI, client: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    token = await token_for(["viewer"])
+    assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
+    assert app.state.gateway.auth.verified.get(token) is not None
+    assert (await client.post("/api/v1/auth/revoke", data={"token": token})).status_code == 200
+    await _assert_rejected(client, token)
+
+
+async def test_oversized_or_malformed_tokens(client: httpx.AsyncClient) -> None:
+    await _assert_rejected(client, "a" * 10_000)
+    await _assert_rejected(client, "not.a.token!")
+    await _assert_rejected(client, "e30.e30")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.gateway.auth import repository
 from services.gateway.auth.keys import KeyCipher, KeyRing, generate_key
 from services.gateway.auth.revocation import RevocationCache
-from services.gateway.auth.tokens import TokenIssuer
+from services.gateway.auth.tokens import TokenIssuer, VerifiedTokens
 from services.gateway.ratelimit.limiter import RateLimiter
 
 # Revocations read again from a little before the last one seen: rows committed out of order still arrive.
@@ -38,6 +38,7 @@ class AuthContext:
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_reload: float = 0.0
     unknown_kids: dict[str, float] = field(default_factory=dict)
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens)
 
 
 async def load_keys(session: AsyncSession, ctx: AuthContext) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-import jwt
 from fastapi import Depends, Request
 
 from services.common.errors import TooManyRequests, Unauthorized
 from services.gateway.auth.context import load_keys
 from services.gateway.auth.principal import Principal
-from services.gateway.auth.tokens import verify_access_token
+from services.gateway.auth.tokens import unverified_header, verify_access_token
 from services.gateway.state import gateway_state
 
 # A token naming a key this replica does not know yet (minted by a replica that just rotated) makes
@@ -35,9 +34,11 @@ def _bearer_token(request: Request) -> str:
 async def _maybe_reload_keys(request: Request, token: str) -> None:
     state = gateway_state(request)
     ctx = state.auth
+    if ctx.verified.get(token) is not None:
+        return
     try:
-        kid = jwt.get_unverified_header(token).get("kid")
-    except jwt.PyJWTError:  # malformed tokens are rejected by the verification itself
+        kid = unverified_header(token).get("kid")
+    except Unauthorized:  # malformed tokens are rejected by the verification itself
         return
     if not isinstance(kid, str) or ctx.ring.key_for(kid) is not None:
         return
@@ -62,7 +63,7 @@ async def authenticate(request: Request) -> Principal:
     state = gateway_state(request)
     ctx = state.auth
     await _maybe_reload_keys(request, token)
-    principal = verify_access_token(token, ctx.ring, ctx.issuer, ctx.revocations)
+    principal = verify_access_token(token, ctx.ring, ctx.issuer, ctx.revocations, ctx.verified)
     request.state.principal = principal
     settings = state.settings
     wait = await ctx.limiter.take("p:" + principal.subject, settings.rate_limit_per_second, settings.rate_limit_burst)

@@ -18,6 +18,7 @@ class Principal:
     agency_id: str | None
     jti: str
     expires_at: int
+    issued_at: int = 0
     username: str | None = None
     user_id: str | None = None
     nip: str | None = None

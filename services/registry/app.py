@@ -17,6 +17,7 @@ from services.registry.imports.router import router as imports_router
 from services.registry.imports.runner import ImportRunner
 from services.registry.positions.router import router as positions_router
 from services.registry.ratings.router import router as ratings_router
+from services.registry.readpool import open_read_pool
 from services.registry.records.router import router as records_router
 from services.registry.settings import RegistrySettings, get_settings
 from services.registry.siasn.router import router as siasn_router
@@ -57,6 +58,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if is_postgres(engine):
         # Read-only requests need no transaction: autocommit saves the BEGIN and COMMIT round trips.
         app.state.read_sessionmaker = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        app.state.read_pool = await open_read_pool(app.state.settings)
     runner = app.state.import_runner = ImportRunner(app.state, app.state.settings)
     await runner.start()
     app.state.siasn_http = http_client(app.state.settings)
@@ -68,6 +70,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await siasn.stop()
         await app.state.siasn_http.aclose()
         await runner.stop()
+        if getattr(app.state, "read_pool", None) is not None:
+            await app.state.read_pool.close()
         await engine.dispose()
 
 

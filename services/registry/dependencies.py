@@ -12,6 +12,7 @@ from services.common.ids import is_uuid
 from services.common.service_token import get_caller
 from services.registry.access import Scope, scope_of
 from services.registry.agencies.repository import AgencyRepository
+from services.registry.employees.repository import EmployeeReader
 from services.registry.settings import RegistrySettings
 
 
@@ -30,13 +31,13 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 
 
-async def get_reads(request: Request) -> async_sessionmaker[AsyncSession]:
-    """For the hottest reads: the service opens and closes its own short session (no generator dependency)."""
-    return read_sessionmaker(request)
+async def get_employee_reader(request: Request) -> EmployeeReader:
+    """The reader behind GET /v1/employees/{nip}: the app's driver pool when it has one (no session to close)."""
+    return EmployeeReader(getattr(request.app.state, "read_pool", None), read_sessionmaker(request))
 
 
 # Dependencies are coroutines on purpose: FastAPI runs a plain `def` dependency in a worker thread.
-ReadsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_reads)]
+EmployeeReaderDep = Annotated[EmployeeReader, Depends(get_employee_reader)]
 
 
 async def get_scope(request: Request) -> Scope:

@@ -40,6 +40,8 @@ class RegistrySettings(ServiceSettings):
     # Reads are one round trip each; a ping per checkout would double them. A connection the server closed
     # is still refused at checkout (services.common.db), and connections are recycled periodically.
     db_pool_pre_ping: bool = False
+    # Connections of the driver pool that serves GET /v1/employees/{nip} on PostgreSQL (0: use the engine).
+    read_pool_size: int = Field(default=10, ge=0, le=200)
     default_competency_levels: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_COMPETENCY_LEVELS))
     # Bulk imports (services/registry/imports): where uploads wait for their job, and the limits.
     import_dir: str = "var/imports"

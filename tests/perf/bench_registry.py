@@ -2,7 +2,8 @@
 returning constant JSON, served the same way (same worker count), load from a separate process.
 
 Run: python -m tests.perf registry   (or make bench). Settings by environment: BENCH_WORKERS (1),
-BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_PEOPLE_PER_AGENCY (20000), BENCH_ROUNDS (3).
+BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_PEOPLE_PER_AGENCY (20000), BENCH_ROUNDS (3),
+BENCH_READ_POOL_SIZE (10, the registry's default).
 Needs PostgreSQL at TALENTA_TEST_POSTGRES_URL (default 127.0.0.1:5432, user postgres).
 """
 
@@ -154,6 +155,7 @@ def main() -> None:
         "REGISTRY_ENVIRONMENT": "test",
         "REGISTRY_DB_POOL_SIZE": setting("CONNECTIONS", "32"),
         "REGISTRY_DB_MAX_OVERFLOW": "0",
+        "REGISTRY_READ_POOL_SIZE": setting("READ_POOL_SIZE", "10"),
     }
     try:
         with (

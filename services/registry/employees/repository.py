@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.db import utcnow
 from services.registry.employees.models import (
@@ -37,12 +38,34 @@ class EmployeeFilter:
 
 # The hottest query of the service, built once: a Core select answers a mapping without an ORM identity map.
 _EMPLOYEE_BY_NIP = select(Employee.__table__).where(Employee.nip == bindparam("nip"), Employee.deleted_at.is_(None))
-# The same query as asyncpg SQL ($1), for the driver's own prepared-statement cache on PostgreSQL.
+# The same query as asyncpg SQL ($1) for EmployeeReader.
 _EMPLOYEE_BY_NIP_ASYNCPG = str(_EMPLOYEE_BY_NIP.compile(dialect=asyncpg_dialect()))  # type: ignore[no-untyped-call]
 
 
 def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class EmployeeReader:
+    """Reads of one employee to answer a GET, the service's most frequent request.
+
+    On PostgreSQL they go through a small pool of the driver itself (services.registry.readpool): no
+    session, no SQLAlchemy checkout, a statement the driver keeps prepared; that halves the request's cost.
+    The columns come back as the ORM would give them (dates as dates, timestamps aware in UTC, as the
+    connection's time zone is UTC). Elsewhere (SQLite, tests) a short session runs the same select."""
+
+    def __init__(self, pool: asyncpg.Pool | None, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.pool = pool
+        self.sessions = sessions
+
+    async def employee(self, nip: str) -> Mapping[str, Any] | None:
+        """The (not deleted) employee's columns, or None."""
+        if self.pool is not None:
+            async with self.pool.acquire() as connection:
+                record = await connection.fetchrow(_EMPLOYEE_BY_NIP_ASYNCPG, nip)
+            return None if record is None else dict(record.items())
+        async with self.sessions() as session:
+            return await EmployeeRepository(session).read(nip)
 
 
 class EmployeeRepository:
@@ -62,13 +85,7 @@ class EmployeeRepository:
 
     async def read(self, nip: str) -> Mapping[str, Any] | None:
         """The (not deleted) employee's columns, for answering a read."""
-        connection = await self.session.connection()
-        if connection.dialect.name == "postgresql":
-            # Every GET of an employee lands here: straight to the driver (its result needs no conversion:
-            # dates are dates, timestamps come back aware in UTC) saves half the cost of the request.
-            raw = await connection.get_raw_connection()
-            record = await raw.driver_connection.fetchrow(_EMPLOYEE_BY_NIP_ASYNCPG, nip)  # type: ignore[union-attr]
-            return None if record is None else dict(record.items())
+        connection = await self.session.connection()  # a Core select: none of the ORM's machinery needed
         row = (await connection.execute(_EMPLOYEE_BY_NIP, {"nip": nip})).mappings().first()
         return None if row is None else dict(row)
 

@@ -13,7 +13,7 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
 from services.registry.access import Scope
-from services.registry.dependencies import IfMatch, ReadsDep, ReadSessionDep, ScopeDep
+from services.registry.dependencies import EmployeeReaderDep, IfMatch, ReadSessionDep, ScopeDep
 from services.registry.employees import service, transfers
 from services.registry.employees.models import Employee
 from services.registry.employees.schemas import (
@@ -62,9 +62,9 @@ async def create_employee(data: EmployeeCreate, session: SessionDep, scope: Scop
 
 
 @router.get("/{nip}", response_model=EmployeeRead, responses=problem_responses(401, 404))
-async def get_employee(nip: Nip, reads: ReadsDep, scope: ScopeDep) -> Response:
+async def get_employee(nip: Nip, reader: EmployeeReaderDep, scope: ScopeDep) -> Response:
     """Read one employee by NIP."""
-    row = await service.read_visible_employee(reads, scope, nip)
+    row = await service.read_visible_employee(reader, scope, nip)
     return json_response(render(row, scope), version=row["version"])
 
 

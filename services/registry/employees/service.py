@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import utcnow
 from services.common.errors import Conflict
@@ -24,7 +24,7 @@ from services.registry.employees.models import (
     RankHistory,
     TrainingHistory,
 )
-from services.registry.employees.repository import EmployeeFilter, EmployeeRepository
+from services.registry.employees.repository import EmployeeFilter, EmployeeReader, EmployeeRepository
 from services.registry.employees.rules import parse_nip, rank_problem, retirement_date
 from services.registry.employees.schemas import EmployeeCreate, EmployeeUpdate
 from services.registry.errors import invalid_body_field, not_found
@@ -43,10 +43,9 @@ async def get_visible_employee(session: AsyncSession, scope: Scope, nip: str, *,
     return employee
 
 
-async def read_visible_employee(reads: async_sessionmaker[AsyncSession], scope: Scope, nip: str) -> Mapping[str, Any]:
+async def read_visible_employee(reader: EmployeeReader, scope: Scope, nip: str) -> Mapping[str, Any]:
     """The (not deleted) employee's columns for a read, if the caller may see them; 404 otherwise."""
-    async with reads() as session:
-        row = await EmployeeRepository(session).read(nip)
+    row = await reader.employee(nip)
     if row is None or not scope.sees_employee(row["agency_id"], nip):
         raise not_found("employee", nip)
     return row

@@ -1,0 +1,23 @@
+"""A small pool of the PostgreSQL driver itself, for the one read that dominates traffic (GET an employee)."""
+
+from __future__ import annotations
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.engine import make_url
+
+from services.registry.settings import RegistrySettings
+
+
+async def open_read_pool(settings: RegistrySettings) -> asyncpg.Pool | None:
+    """An asyncpg pool on the registry database (None when disabled by `read_pool_size = 0`)."""
+    if settings.read_pool_size == 0:
+        return None
+    dsn = make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=1,
+        max_size=settings.read_pool_size,
+        statement_cache_size=settings.db_statement_cache_size,
+        # Same session settings as the engine's connections: timestamps come back aware, in UTC.
+        server_settings={"application_name": settings.service_name, "timezone": "UTC"},
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from tests.registry.conftest import Api
 from tests.registry.factory import Org, make_employee, nip
 
 MALFORMED = b"{not json"
+CORE_PATHS = ("/v1/agencies", "/v1/units", "/v1/positions", "/v1/employees")
 
 
 async def snapshot(db: AsyncConnection) -> dict[str, tuple[int, str]]:
@@ -157,10 +159,13 @@ async def test_every_write_endpoint_refuses_bad_input_and_changes_nothing(
     api: Api, app: FastAPI, org: Org, person: str, db: AsyncConnection
 ) -> None:
     all_cases = cases(org, person)
-    for route in app.routes:
-        for method in set(getattr(route, "methods", ())) & {"POST", "PUT", "PATCH", "DELETE"}:
-            covered = any(m == method and route.path_regex.match(p) for m, p, _, _ in all_cases)  # type: ignore[attr-defined]
-            assert covered, f"no bad-input case for {method} {route.path}"  # type: ignore[attr-defined]
+    for path, operations in app.openapi()["paths"].items():
+        if not path.startswith(CORE_PATHS) or "siasn" in path:
+            continue  # imports, SIASN (syncs, credentials) and exports have their own suites
+        pattern = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")
+        for method in set(operations) & {"post", "put", "patch", "delete"}:
+            covered = any(m == method.upper() and pattern.match(p) for m, p, _, _ in all_cases)
+            assert covered, f"no bad-input case for {method.upper()} {path}"
     before = await snapshot(db)
     for method, path, body, headers in all_cases:
         kwargs: dict[str, Any] = {"headers": headers}

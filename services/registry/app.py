@@ -13,6 +13,7 @@ from services.registry.agencies.router import router as agencies_router
 from services.registry.assessments.router import router as assessments_router
 from services.registry.base import idempotency_keys
 from services.registry.employees.router import router as employees_router
+from services.registry.exports.router import router as exports_router
 from services.registry.imports.router import router as imports_router
 from services.registry.imports.runner import ImportRunner
 from services.registry.positions.router import router as positions_router
@@ -31,6 +32,7 @@ ROUTERS = [
     assessments_router,
     records_router,
     imports_router,
+    exports_router,
     siasn_router,
     positions_router,
     units_router,
@@ -45,6 +47,7 @@ OPENAPI_TAGS = [
     {"name": "assessments", "description": "Competency (with JPM) and potential assessments."},
     {"name": "awards and sanctions", "description": "Awards and disciplinary sanctions (PP 94/2021)."},
     {"name": "imports", "description": "Bulk CSV/NDJSON imports, run as jobs."},
+    {"name": "scoring inputs", "description": "The streamed CSV the scoring service reads (internal)."},
     {"name": "siasn", "description": "Sync from BKN's SIASN (jobs), and each agency's SIASN credentials."},
 ]
 

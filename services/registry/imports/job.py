@@ -6,15 +6,16 @@ the good rows). The job's state lives in the `imports` row, changed in short tra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import logging
 import pathlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.common.db import is_postgres, utcnow
 from services.registry.imports.catalog import Catalog
@@ -130,7 +131,7 @@ async def import_rows(
         raise ImportFailed(f"The file is not valid CSV after row {tally.rows + 1}: {exc}.") from None
     finally:
         reader.close()
-    await lock_agency(session, spec.agency_id)
+    await _hold_write_lock(session, spec)
     if whole_file:
         tally.add(await upsert.stage(session, whole_file))
     tally.add(await upsert.check(session))
@@ -139,6 +140,29 @@ async def import_rows(
         return None
     outcome: Outcome = await upsert.write(session, sorted(tally.refused))
     return outcome
+
+
+async def _hold_write_lock(session: AsyncSession, spec: JobSpec) -> None:
+    """Before checking and writing: hold the agency's bulk-write lock until the transaction ends."""
+    if is_postgres(session):
+        await lock_agency(session, spec.agency_id)
+        return
+    # SQLite has one writer. End the reading transaction (the stage is a temporary table of this connection, it
+    # stays), then open the writing one with a write: it waits its turn rather than meet a stale snapshot later.
+    await session.commit()
+    await ImportRepository(session).set(spec.import_id, heartbeat_at=utcnow())
+
+
+@contextlib.asynccontextmanager
+async def job_session(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """The job's session; on SQLite bound to one connection for the whole job (its stage lives there)."""
+    bind = maker.kw.get("bind")
+    if isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite":
+        async with bind.connect() as connection, maker(bind=connection) as session:
+            yield session
+        return
+    async with maker() as session:
+        yield session
 
 
 def _next_converted(batches: Any, kind: str, catalog: Catalog) -> tuple[int, list[Any], list[RowError], int] | None:
@@ -152,13 +176,10 @@ def _next_converted(batches: Any, kind: str, catalog: Catalog) -> tuple[int, lis
 async def run_job(
     maker: async_sessionmaker[AsyncSession], spec: JobSpec, cap: int, batch_rows: int, progress: Progress
 ) -> dict[str, Any]:
-    """Run the job in one transaction; answers the columns of its final state."""
+    """Run the job (its writes in one transaction); answers the columns of its final state."""
     tally = Tally(cap)
     try:
-        async with maker() as session:
-            if not is_postgres(session):
-                # SQLite: take the write lock first, so a later write cannot meet a stale snapshot.
-                await ImportRepository(session).set(spec.import_id, heartbeat_at=utcnow())
+        async with job_session(maker) as session:
             outcome = await import_rows(session, spec, tally, batch_rows, progress)
             if outcome is None:
                 await session.rollback()

@@ -55,6 +55,7 @@ class ImportRunner:
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.live: dict[str, float] = {}
         self.slots = asyncio.Semaphore(settings.import_concurrency)
+        self.turn = asyncio.Lock()  # SQLite has one writer: its jobs take turns
         self.keeper: asyncio.Task[None] | None = None
 
     @property
@@ -114,7 +115,8 @@ class ImportRunner:
                     await self._write_progress(import_id, value)
 
             try:
-                await execute_import(self.maker, self.settings, import_id, self.owner, progress)
+                async with contextlib.nullcontext() if self._shared_database() else self.turn:
+                    await execute_import(self.maker, self.settings, import_id, self.owner, progress)
             except Exception:
                 logger.exception("import runner failed", extra={"import_id": import_id})
 

@@ -113,6 +113,8 @@ async def execute_import(
         await session.commit()
     try:
         final = await run_job(maker, spec, settings.import_max_stored_errors, settings.import_batch_rows, progress)
+        if final["status"] == "completed":
+            await progress(1.0)
     except ImportFailed as exc:
         final = {"status": "failed", "detail": str(exc), "rows_written": 0}
     except asyncio.CancelledError:

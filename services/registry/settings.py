@@ -30,6 +30,9 @@ DEFAULT_COMPETENCY_LEVELS: dict[str, int] = {
 }
 
 
+_SIASN_SSO = "https://sso-siasn.bkn.go.id"
+
+
 class RegistrySettings(ServiceSettings):
     """Registry settings; e.g. REGISTRY_DATABASE_URL, REGISTRY_DEFAULT_COMPETENCY_LEVELS (JSON object)."""
 
@@ -53,8 +56,8 @@ class RegistrySettings(ServiceSettings):
     # SIASN (BKN) sync (services/registry/siasn): BKN's URLs, the key encrypting each agency's SIASN credentials at
     # rest (its demo value is refused outside local mode), and how hard one agency may call BKN.
     siasn_base_url: str = "https://apimws.bkn.go.id:8243/apisiasn/1.0"
-    siasn_token_url: str = "https://apimws.bkn.go.id/oauth2/token"
-    siasn_sso_token_url: str = "https://sso-siasn.bkn.go.id/auth/realms/public-siasn/protocol/openid-connect/token"
+    siasn_token_url: str = "https://apimws.bkn.go.id/oauth2/token"  # noqa: S105 - a URL, not a secret
+    siasn_sso_token_url: str = f"{_SIASN_SSO}/auth/realms/public-siasn/protocol/openid-connect/token"
     siasn_credentials_key: SecretStr = Field(
         default=SecretStr("demo-siasn-credentials-key-change-me-0123456789"), min_length=32
     )

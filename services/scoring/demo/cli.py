@@ -30,10 +30,11 @@ class DemoClient:
         self.http = httpx.Client(base_url=base_url, timeout=30)
         self.secret = secret
 
-    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         """One call; raises on a 5xx."""
         token = mint_service_token(self.secret, "scoring-demo", "scoring", IDENTITY)
-        response = self.http.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+        response = self.http.request(method, path, headers=headers, **kwargs)
         if response.status_code >= 500:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
         return response

@@ -26,6 +26,7 @@ class _Pool:
 
     def __init__(self, table: Any, inputs: engine.ScoringInputs, talent: engine.TalentColumns, policy: engine.Policy):
         self.table, self.inputs, self.talent, self.policy = table, inputs, talent, policy
+        self.position_ids = table["position_id"].to_numpy(zero_copy_only=False)  # once, not per position
 
     def counts(self, position: PositionRef, as_of: dt.date) -> ReadinessCounts | None:
         """Eligible successors of `position` by readiness; None when the policy has no rule for its level."""
@@ -48,7 +49,7 @@ class _Pool:
 
     def incumbent(self, position_id: str) -> tuple[str | None, str | None, dt.date | None]:
         """NIP, name and retirement date of the (first) holder of a position, from the export's position_id."""
-        holders = np.flatnonzero(self.table["position_id"].to_numpy(zero_copy_only=False) == position_id)
+        holders = np.flatnonzero(self.position_ids == position_id)
         if not len(holders):
             return None, None, None
         row = int(holders[0])

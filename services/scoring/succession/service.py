@@ -149,12 +149,12 @@ async def successors(
     agency = None if position.national else position.agency_id
     table, inputs, talent = await candidates_for(session, registry, source, agency, as_of, feeders)
     result = engine.successors(inputs, talent, target, source.policy, as_of, source.review.period, limit)
-    names = table["name"].to_numpy(zero_copy_only=False)
+    names = table["name"]
     candidates = [
         SuccessorCandidate(
             rank=entry["rank"],
             nip=entry["nip"],
-            name=str(names[entry["index"]] or ""),
+            name=names[entry["index"]].as_py() or "",
             score=entry["score"],
             readiness=entry["readiness"],
             target_jpm=entry["target_jpm"],

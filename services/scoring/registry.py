@@ -6,7 +6,9 @@ import contextlib
 import datetime as dt
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +24,30 @@ SYSTEM = system_identity("scoring")
 EXPORT_PATH = "/v1/scoring-inputs"
 # An id (UUID) or a code slug: no dots, slashes or query characters can reach the registry's paths.
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+_spent: ContextVar[list[float] | None] = ContextVar("registry_seconds", default=None)
+
+
+@contextmanager
+def registry_time() -> Iterator[list[float]]:
+    """Within the block, the seconds this task spent waiting on the registry accumulate in the list's item."""
+    spent = [0.0]
+    token = _spent.set(spent)
+    try:
+        yield spent
+    finally:
+        _spent.reset(token)
+
+
+@asynccontextmanager
+async def _timed() -> AsyncIterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if (spent := _spent.get()) is not None:
+            spent[0] += time.perf_counter() - started
 
 
 def segment(ref: str) -> str | None:
@@ -167,7 +193,8 @@ class Registry:
         if (path_ref := segment(ref)) is None:
             return None
         # This call carries the national service identity: only an id- or code-shaped segment is sent.
-        response = await self.client.request("GET", f"/v1/agencies/{path_ref}", identity=SYSTEM)
+        async with _timed():
+            response = await self.client.request("GET", f"/v1/agencies/{path_ref}", identity=SYSTEM)
         if response.status_code in (404, 422):
             agency = None
         elif response.status_code == 200:
@@ -190,7 +217,8 @@ class Registry:
         """A position as the caller may see it (the registry applies its agency scope); 404 otherwise."""
         if (path_ref := segment(position_id)) is None:
             raise NotFound(f"No position {position_id!r}.", code="position_not_found")
-        response = await self.client.request("GET", f"/v1/positions/{path_ref}", identity=identity)
+        async with _timed():
+            response = await self.client.request("GET", f"/v1/positions/{path_ref}", identity=identity)
         if response.status_code != 200:
             raise _upstream_error(response, f"position {position_id!r}")
         return PositionRef.from_json(response.json())
@@ -200,7 +228,8 @@ class Registry:
         positions: list[PositionRef] = []
         params = {"agency_id": agency_id, "is_key": "true", "limit": "500"}
         while True:
-            response = await self.client.request("GET", "/v1/positions", identity=identity, params=params)
+            async with _timed():
+                response = await self.client.request("GET", "/v1/positions", identity=identity, params=params)
             if response.status_code != 200:
                 raise _upstream_error(response, f"the key positions of agency {agency_id!r}")
             page = response.json()
@@ -216,9 +245,12 @@ class Registry:
         )
         chunks: list[bytes] = []
         try:
-            async with self.client.stream(
-                "GET", EXPORT_PATH, identity=identity, params=request.params(), timeout=timeout
-            ) as response:
+            async with (
+                _timed(),
+                self.client.stream(
+                    "GET", EXPORT_PATH, identity=identity, params=request.params(), timeout=timeout
+                ) as response,
+            ):
                 if response.status_code != 200:
                     await response.aread()
                     raise _upstream_error(response, "the scoring inputs")

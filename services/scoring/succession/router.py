@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,6 +12,7 @@ from starlette.responses import Response
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.scoring.dependencies import AccessDep, RegistryDep
+from services.scoring.registry import registry_time
 from services.scoring.responses import json_response
 from services.scoring.succession.overview import succession_overview
 from services.scoring.succession.schemas import SuccessionOverview, Successors
@@ -35,11 +37,13 @@ async def get_successors(
     as_of: Annotated[dt.date | None, Query(description="Day the rules are checked on (default today)")] = None,
 ) -> Response:
     """The ranked successor shortlist of a position, with reasons; excluded people and their rules when asked."""
-    answer = await successors(
-        session, access, registry, position_id, limit=limit, include_excluded=include_excluded, as_of=as_of
-    )
+    started = time.perf_counter()
+    with registry_time() as waited:
+        answer = await successors(
+            session, access, registry, position_id, limit=limit, include_excluded=include_excluded, as_of=as_of
+        )
     body = answer.model_dump_json(exclude=None if include_excluded else {"excluded"})
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json", headers=server_timing(started, waited[0]))
 
 
 @router.get(
@@ -51,4 +55,13 @@ async def get_succession_overview(
     agency_id: str, session: SessionDep, access: AccessDep, registry: RegistryDep
 ) -> Response:
     """Each key position of an agency: its incumbent, their retirement date, successors by readiness, flags."""
-    return json_response(await succession_overview(session, access, registry, agency_id))
+    started = time.perf_counter()
+    with registry_time() as waited:
+        overview = await succession_overview(session, access, registry, agency_id)
+    return json_response(overview, headers=server_timing(started, waited[0]))
+
+
+def server_timing(started: float, registry_seconds: float) -> dict[str, str]:
+    """`Server-Timing`: the time spent waiting on the registry, and the rest (scoring's own work so far)."""
+    own = time.perf_counter() - started - registry_seconds
+    return {"Server-Timing": f"registry;dur={registry_seconds * 1000:.1f}, scoring;dur={own * 1000:.1f}"}

@@ -126,6 +126,9 @@ async def test_default_limit_scope_and_calibration_effect(
     assert found is not None, "no key position with a successor in the demo data"
     position, body = found
     assert len(body["candidates"]) <= 3
+    timing = (await api.get(f"/v1/positions/{position['id']}/successors")).headers["server-timing"]
+    assert timing.startswith("registry;dur=")
+    assert ", scoring;dur=" in timing
     assert "excluded" not in body
     top = body["candidates"][0]
     # Calibrating the top candidate out of the talent pool removes them, with the rule that excluded them.

@@ -30,3 +30,7 @@ class ShortlistRepository:
             SuccessionShortlist.result_hash == shortlist.result_hash,
         )
         return str((await self.session.execute(query)).scalar_one())
+
+    async def get(self, shortlist_id: str) -> SuccessionShortlist | None:
+        """One stored shortlist."""
+        return await self.session.get(SuccessionShortlist, shortlist_id)

@@ -15,8 +15,8 @@ from services.scoring.dependencies import AccessDep, RegistryDep
 from services.scoring.registry import registry_time
 from services.scoring.responses import json_response
 from services.scoring.succession.overview import succession_overview
-from services.scoring.succession.schemas import SuccessionOverview, Successors
-from services.scoring.succession.service import successors
+from services.scoring.succession.schemas import StoredShortlist, SuccessionOverview, Successors
+from services.scoring.succession.service import stored_shortlist, successors
 
 router = APIRouter(tags=["succession"])
 
@@ -59,6 +59,16 @@ async def get_succession_overview(
     with registry_time() as waited:
         overview = await succession_overview(session, access, registry, agency_id)
     return json_response(overview, headers=server_timing(started, waited[0]))
+
+
+@router.get(
+    "/v1/succession-shortlists/{shortlist_id}",
+    response_model=StoredShortlist,
+    responses=problem_responses(401, 403, 404),
+)
+async def get_stored_shortlist(shortlist_id: str, session: SessionDep, access: AccessDep) -> Response:
+    """A shortlist as computed earlier (its `shortlist_id`): rule values, candidates' terms, every exclusion."""
+    return json_response(await stored_shortlist(session, access, shortlist_id))
 
 
 def server_timing(started: float, registry_seconds: float) -> dict[str, str]:

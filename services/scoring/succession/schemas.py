@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -78,3 +78,21 @@ class SuccessionOverview(ReadModel):
     policy_version: int
     positions_without_ready_successor: int
     positions: list[OverviewPosition]
+
+
+class StoredShortlist(ReadModel):
+    """A shortlist as it was computed: the rule values, every candidate's terms and reasons, every exclusion."""
+
+    id: str
+    position_id: str
+    agency_id: str
+    as_of: dt.date
+    review_id: str | None
+    review_ids: list[str]
+    policy_id: str
+    policy_version: int
+    created_at: dt.datetime
+    created_by: str
+    criteria: dict[str, Any]
+    candidates: list[dict[str, Any]]
+    excluded: list[ExcludedCandidate]

@@ -19,7 +19,7 @@ from services.common.ids import new_id
 from services.scoring import engine
 from services.scoring.access import Access
 from services.scoring.engine.codes import COMPETENCIES
-from services.scoring.errors import invalid_field
+from services.scoring.errors import invalid_field, not_found
 from services.scoring.placements.repository import PlacementRepository
 from services.scoring.placements.service import review_policy
 from services.scoring.registry import ExportRequest, PositionRef, Registry
@@ -28,7 +28,7 @@ from services.scoring.reviews.repository import ReviewRepository
 from services.scoring.reviews.service import today
 from services.scoring.succession.models import SuccessionShortlist
 from services.scoring.succession.repository import ShortlistRepository
-from services.scoring.succession.schemas import ExcludedCandidate, SuccessorCandidate, Successors
+from services.scoring.succession.schemas import ExcludedCandidate, StoredShortlist, SuccessorCandidate, Successors
 from services.scoring.succession.talent import parse_candidates, talent_columns
 
 
@@ -209,3 +209,33 @@ async def _store(
         created_by=access.actor,
     )
     return await ShortlistRepository(session).store(shortlist)
+
+
+async def stored_shortlist(session: AsyncSession, access: Access, shortlist_id: str) -> StoredShortlist:
+    """A shortlist as computed earlier, with everything needed to explain it; 404 outside the caller's scope."""
+    access.require_staff()
+    row = await ShortlistRepository(session).get(shortlist_id)
+    if row is None or not access.sees_agency(row.agency_id):
+        raise not_found("shortlist", shortlist_id)
+    result = row.result
+    codes = result["rule_codes"]
+    excluded = [
+        ExcludedCandidate(nip=nip, rules=[code for index, code in enumerate(codes) if mask & (1 << index)])
+        for nip, mask in zip(result["assessed_nips"], result["failed_rules"], strict=True)
+        if mask
+    ]
+    return StoredShortlist(
+        id=row.id,
+        position_id=row.position_id,
+        agency_id=row.agency_id,
+        as_of=row.as_of,
+        review_id=row.review_id,
+        review_ids=row.review_ids,
+        policy_id=row.policy_id,
+        policy_version=row.policy_version,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        criteria=result["criteria"],
+        candidates=result["candidates"],
+        excluded=excluded,
+    )

@@ -145,6 +145,25 @@ async def test_default_limit_scope_and_calibration_effect(
     ).json()
     assert top["nip"] not in {c["nip"] for c in after["candidates"]}
     assert "talent_pool" in {e["nip"]: e["rules"] for e in after["excluded"]}[top["nip"]]
+    stored = await api.get(f"/v1/succession-shortlists/{after['shortlist_id']}")
+    assert stored.status_code == 200
+    kept = stored.json()
+    assert kept["as_of"] == AS_OF.isoformat()
+    assert kept["review_id"] == review_id
+    assert kept["excluded"] == after["excluded"]
+    assert [c["nip"] for c in kept["candidates"]] == [c["nip"] for c in after["candidates"]]
+    assert all(c["terms"] for c in kept["candidates"])
+    assert kept["criteria"]["level"] == position["level"]
+    assert after["shortlist_id"] != body["shortlist_id"]  # the calibration changed the result
+    same = (await api.get(f"/v1/positions/{position['id']}/successors", params={"as_of": AS_OF.isoformat()})).json()
+    assert (
+        same["shortlist_id"]
+        == (await api.get(f"/v1/positions/{position['id']}/successors", params={"as_of": AS_OF.isoformat()})).json()[
+            "shortlist_id"
+        ]
+    )  # an identical result is stored once
+    foreign = api.as_(agency_admin(agencies[TG]))
+    assert (await foreign.get(f"/v1/succession-shortlists/{after['shortlist_id']}")).status_code == 404
     path = f"/v1/positions/{position['id']}/successors"
     assert (await api.as_(agency_admin(agencies[TG])).get(path)).status_code == 404
     assert (await api.as_(employee(agencies[LB], top["nip"])).get(path)).status_code == 403

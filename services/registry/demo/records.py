@@ -17,8 +17,8 @@ from services.registry.ratings.rules import PREDIKAT_MATRIX
 from services.registry.settings import DEFAULT_COMPETENCY_LEVELS
 
 RATING_YEARS = (2024, 2025)
-RATING_MISSING = {2024: 0.03, 2025: 0.06}  # deliberately incomplete: no SKP recorded
-COMPETENCY_SHARE, POTENTIAL_SHARE, STALE_SHARE = 0.85, 0.80, 0.10
+RATING_MISSING = {2024: 0.03, 2025: 0.04}  # deliberately incomplete: no SKP recorded
+COMPETENCY_SHARE, POTENTIAL_SHARE, STALE_SHARE = 0.94, 0.92, 0.04
 SANCTION_SHARE, TEACHER_AWARD_SHARE = 0.015, 0.03
 INSTITUTIONS = (
     "Universitas Lampung",

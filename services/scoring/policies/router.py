@@ -32,7 +32,7 @@ async def get_policy(
     policy_id: str,
     session: SessionDep,
     access: AccessDep,
-    version: Annotated[int | None, Query(ge=1, description="A version (default: the latest)")] = None,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="A version (default: the latest)")] = None,
 ) -> Response:
     """Read a policy: its latest version, or the one asked for."""
     row = await service.get_policy(session, access, policy_id, version)

@@ -73,7 +73,12 @@ async def list_policies(
     session: AsyncSession, access: Access, page: PageParams
 ) -> tuple[list[ScoringPolicy], str | None]:
     """Every policy version the caller may see, in (id, version) order."""
-    rows = await PolicyRepository(session).list(visible_to=access.agency_id, after=page.after, limit=page.limit + 1)
+    after = page.after
+    if after is not None and not (
+        len(after) == 2 and isinstance(after[0], str) and isinstance(after[1], int) and not isinstance(after[1], bool)
+    ):
+        raise invalid_field(["query", "cursor"], "not a cursor this API issued")
+    rows = await PolicyRepository(session).list(visible_to=access.agency_id, after=after, limit=page.limit + 1)
     return make_page(rows, page, lambda row: [row.id, row.version])
 
 

@@ -23,7 +23,9 @@ class ReviewCreate(InputModel):
     )
     period: int = Field(ge=2000, le=2100, description="Review period Y (predikat of Y, inputs as of 31 Dec Y)")
     policy_id: str | None = Field(default=None, max_length=64, description="Default: permenpanrb-3-2020")
-    policy_version: int | None = Field(default=None, ge=1, description="Default: the policy's latest version")
+    policy_version: int | None = Field(
+        default=None, ge=1, le=1_000_000_000, description="Default: the policy's latest version"
+    )
 
 
 class FinalizeRequest(InputModel):

@@ -127,6 +127,7 @@ def _excluded(result: engine.SuccessionResult) -> list[ExcludedCandidate]:
     ]
 
 
+MIN_AS_OF, MAX_AS_OF = dt.date(1950, 1, 1), dt.date(2100, 12, 31)  # rules are checked on a day in a career
 _RULE_BITS = [(code, 1 << index) for index, code in enumerate(engine.RULE_CODES)]
 
 
@@ -142,6 +143,8 @@ async def successors(
 ) -> Successors:
     """The ranked shortlist of a position (rules applied), stored with the review(s) and policy used."""
     access.require_staff()
+    if as_of is not None and not MIN_AS_OF <= as_of <= MAX_AS_OF:
+        raise invalid_field(["query", "as_of"], f"a day from {MIN_AS_OF} to {MAX_AS_OF}")
     position = await registry.position(position_id, access.identity)
     as_of = as_of or today()
     source = await talent_source(session, position)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import orjson
 
 from services.scoring import engine
@@ -118,3 +120,17 @@ async def test_service_token_is_required(api: Api) -> None:
     answer = await api.client.get("/v1/scoring-policies")
     assert answer.status_code == 401
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def test_paging_and_foreign_cursors(api: Api) -> None:
+    first = (await api.get("/v1/scoring-policies?limit=1")).json()
+    assert len(first["items"]) == 1
+    second = (await api.get(f"/v1/scoring-policies?limit=1&cursor={first['next_cursor']}")).json()
+    assert second["items"][0]["id"] > first["items"][0]["id"]
+    for key in ([1], ["a"], ["a", "b"], [None, 1], {"a": 1}):
+        cursor = base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
+        answer = await api.get(f"/v1/scoring-policies?cursor={cursor}")
+        assert answer.status_code == 422, (key, answer.text)
+    for path in ("/v1/talent-reviews", "/v1/scoring-policies"):
+        for cursor in (base64.urlsafe_b64encode(b"[[1,2]]").decode(), base64.urlsafe_b64encode(b"[]").decode()):
+            assert (await api.get(f"{path}?cursor={cursor}")).status_code in (200, 422)

@@ -168,6 +168,7 @@ async def test_default_limit_scope_and_calibration_effect(
     assert (await api.as_(agency_admin(agencies[TG])).get(path)).status_code == 404
     assert (await api.as_(employee(agencies[LB], top["nip"])).get(path)).status_code == 403
     assert (await api.get(path, params={"as_of": "yesterday"})).status_code == 422
+    assert (await api.get(path, params={"as_of": "0003-01-01"})).status_code == 422
     assert (await api.get("/v1/positions/no-such-position/successors")).status_code == 404
 
 

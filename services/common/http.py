@@ -74,7 +74,14 @@ class ServiceClient:
     """An HTTP client for one internal service, created in a lifespan and closed with it."""
 
     def __init__(
-        self, name: str, options: ClientOptions, *, token_secret: str, issuer: str, token_ttl: int = 60
+        self,
+        name: str,
+        options: ClientOptions,
+        *,
+        token_secret: str,
+        issuer: str,
+        token_ttl: int = 60,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = name
         self.options = options
@@ -87,8 +94,8 @@ class ServiceClient:
         limits = httpx.Limits(
             max_connections=options.max_connections, max_keepalive_connections=options.max_connections
         )
-        transport: httpx.AsyncBaseTransport | None = None
-        if options.transport == "aiohttp":
+        # An explicit transport (tests: httpx.ASGITransport over a real app) wins over the configured one.
+        if transport is None and options.transport == "aiohttp":
             from httpx_aiohttp import AiohttpTransport
 
             transport = AiohttpTransport(limits=limits)

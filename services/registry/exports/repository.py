@@ -19,6 +19,7 @@ from services.common.db import is_postgres
 
 SQLITE_BATCH = 5_000
 QUEUE_CHUNKS = 8  # COPY waits when the client reads slower than PostgreSQL writes
+PG_SETTINGS = ("jit = off", "work_mem = '64MB'")
 _PARAM = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
 
@@ -76,6 +77,9 @@ async def stream_csv(
 
 
 async def _copy_out(session: AsyncSession, query: str, params: Mapping[str, Any]) -> AsyncIterator[bytes]:
+    # One big sort-and-window query: compiling it (JIT) costs more than it saves, and its sorts want memory.
+    for setting in PG_SETTINGS:
+        await session.execute(text(f"SET LOCAL {setting}"))
     raw = await (await session.connection()).get_raw_connection()
     driver: Any = raw.driver_connection
     statement, args = positional(query, params)

@@ -10,8 +10,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from services.registry.clock import today
 from services.registry.employees.rules import EDUCATION_LEVELS, EMPLOYMENT_TYPES, PNS_RANKS, PPPK_RANKS
 
@@ -33,11 +31,17 @@ def squash(value: str) -> str:
 def choice(options: Mapping[str, str], shown: tuple[str, ...]) -> Callable[[str], str]:
     """A parser mapping spellings (compared squashed) to codes; `shown` lists the codes in messages."""
     table = {squash(k): v for k, v in options.items()} | {squash(code): code for code in shown}
+    seen: dict[str, str] = {}  # spellings met so far (a column repeats a few values many times)
 
     def parse(value: str) -> str:
+        found = seen.get(value)
+        if found is not None:
+            return found
         found = table.get(squash(value))
         if found is None:
-            raise CellError("invalid_choice", value=value, choices=", ".join(shown))
+            raise CellError("invalid_choice", value=value[:60], choices=", ".join(shown))
+        if len(seen) < 10_000:
+            seen[value] = found
         return found
 
     return parse
@@ -117,22 +121,6 @@ def parse_bool(value: str) -> bool:
     raise CellError("invalid_choice", value=value[:40], choices="ya, tidak")
 
 
-def text_parser(annotated: Any) -> Callable[[str], str]:
-    """A parser applying the constraints of one of the API's annotated string types (length, pattern)."""
-    adapter: TypeAdapter[str] = TypeAdapter(annotated)
-
-    def parse(value: str) -> str:
-        try:
-            return adapter.validate_python(value)
-        except ValidationError as exc:
-            kind = exc.errors()[0]["type"]
-            if kind == "string_too_long":
-                raise CellError("too_long", max=exc.errors()[0]["ctx"]["max_length"]) from None
-            raise CellError("invalid_format", value=value[:60]) from None
-
-    return parse
-
-
 # --- Codes of the registry, with the spellings of Indonesian spreadsheets.
 parse_employment_type = choice({"p3k": "pppk", "calon pns": "cpns"}, EMPLOYMENT_TYPES)
 parse_education = choice(
@@ -166,11 +154,12 @@ parse_award_level = choice(
 )  # fmt: skip
 
 _RANKS = {squash(rank): rank for rank in (*PNS_RANKS, *PPPK_RANKS)}
+_RANKS_SEEN = {rank: rank for rank in (*PNS_RANKS, *PPPK_RANKS)}
 
 
 def parse_rank(value: str) -> str:
     """A golongan/ruang as the registry writes it: "III/c" from "III/C", "iii c", "III-c"; PPPK "IX"."""
-    found = _RANKS.get(squash(value))
+    found = _RANKS_SEEN.get(value) or _RANKS.get(squash(value))
     if found is None:
         raise CellError("invalid_rank", value=value[:20])
     return found

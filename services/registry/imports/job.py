@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import functools
 import logging
 import pathlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from services.common.db import is_postgres, utcnow
 from services.registry.imports.catalog import Catalog
 from services.registry.imports.convert import convert
 from services.registry.imports.messages import RowError
-from services.registry.imports.readers import RowReader
+from services.registry.imports.readers import Batch, RowReader
 from services.registry.imports.repository import ImportRepository, load_catalog
 from services.registry.imports.upsert import (
     AWARDS,
@@ -29,6 +30,7 @@ from services.registry.imports.upsert import (
     POTENTIAL_ASSESSMENTS,
     RATINGS,
     SANCTIONS,
+    ConcurrentWrite,
     EmployeeUpsert,
     Outcome,
     PositionUpsert,
@@ -104,42 +106,79 @@ class JobSpec:
     context: WriteContext
 
 
+@dataclass(frozen=True)
+class Produced:
+    """One batch read and checked in the worker thread."""
+
+    rows: int
+    typed: list[Any]  # whole-file kinds: the typed rows, staged at the end
+    records: list[tuple[Any, ...]]  # the others: stage records, ready to COPY
+    errors: list[RowError]
+    offset: int
+
+
+def _produce(batches: Iterator[Batch], kind: str, catalog: Catalog, upsert: Any) -> Produced | None:
+    """Read, convert and check the next batch (CPU only; runs in a worker thread)."""
+    batch = next(batches, None)
+    if batch is None:
+        return None
+    typed, errors = convert(kind, batch.rows, catalog)
+    if upsert is None:
+        return Produced(len(batch.rows), typed, [], errors, batch.bytes_read)
+    records, refused = upsert.records(typed)
+    return Produced(len(batch.rows), [], records, errors + refused, batch.bytes_read)
+
+
 async def import_rows(
     session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress
 ) -> Outcome | None:
-    """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written."""
+    """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written.
+
+    While PostgreSQL copies one batch into the stage, the worker thread reads and checks the next."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
-    whole_file: list[Any] = []
+    whole_file = getattr(upsert, "whole_file", False)
+    kept: list[Any] = []
     reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
+    produce = functools.partial(
+        _produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert
+    )
+    pending: asyncio.Future[Produced | None] | None = asyncio.ensure_future(asyncio.to_thread(produce))
     try:
-        batches = reader.batches(batch_rows)
-        while True:
-            read = await asyncio.to_thread(_next_converted, batches, spec.kind, catalog)
+        while pending is not None:
+            read, pending = await pending, None
             if read is None:
                 break
-            rows, typed, errors, offset = read
-            tally.rows += rows
-            tally.add(errors)
-            if getattr(upsert, "whole_file", False):
-                whole_file.extend(typed)
-            else:
-                tally.add(await upsert.stage(session, typed))
-            await progress(READ_SHARE * min(1.0, offset / max(1, spec.file_bytes)))
+            pending = asyncio.ensure_future(asyncio.to_thread(produce))
+            tally.rows += read.rows
+            tally.add(read.errors)
+            kept.extend(read.typed)
+            if read.records:
+                await upsert.append(session, read.records)
+            await progress(READ_SHARE * min(1.0, read.offset / max(1, spec.file_bytes)))
     except csv.Error as exc:
         raise ImportFailed(f"The file is not valid CSV after row {tally.rows + 1}: {exc}.") from None
     finally:
+        await _settle(pending)
         reader.close()
     await _hold_write_lock(session, spec)
     if whole_file:
-        tally.add(await upsert.stage(session, whole_file))
+        tally.add(await upsert.stage(session, kept))
     tally.add(await upsert.check(session))
     await progress(0.9)
     if spec.mode == "atomic" and tally.count:
         return None
     outcome: Outcome = await upsert.write(session, sorted(tally.refused))
     return outcome
+
+
+async def _settle(pending: asyncio.Future[Produced | None] | None) -> None:
+    """Let a batch being read finish (the file must not close under it); its result is not wanted any more."""
+    if pending is not None:
+        await asyncio.wait([pending])
+        if not pending.cancelled():
+            pending.exception()
 
 
 async def _hold_write_lock(session: AsyncSession, spec: JobSpec) -> None:
@@ -165,14 +204,6 @@ async def job_session(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[
         yield session
 
 
-def _next_converted(batches: Any, kind: str, catalog: Catalog) -> tuple[int, list[Any], list[RowError], int] | None:
-    batch = next(batches, None)
-    if batch is None:
-        return None
-    typed, errors = convert(kind, batch.rows, catalog)
-    return len(batch.rows), typed, errors, batch.bytes_read
-
-
 async def run_job(
     maker: async_sessionmaker[AsyncSession], spec: JobSpec, cap: int, batch_rows: int, progress: Progress
 ) -> dict[str, Any]:
@@ -185,7 +216,7 @@ async def run_job(
                 await session.rollback()
             else:
                 await session.commit()
-    except IntegrityError:
+    except (IntegrityError, ConcurrentWrite):
         logger.warning("import met a concurrent change", extra={"import_id": spec.import_id})
         raise ImportFailed(
             "The data changed while the import ran (another writer); nothing was written. Upload the file again."

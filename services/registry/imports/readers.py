@@ -97,18 +97,16 @@ class RowReader:
         reader = csv.reader(self.handle, delimiter=delimiter)
         header = next(reader, [])
         names = map_headers(self.kind, header)
-        mapping = [(i, self.position[name]) for i, name in enumerate(names) if name is not None]
-        width, header_width = len(self.names), len(header)
+        where = {self.position[name]: i for i, name in enumerate(names) if name is not None}
+        sources = [where.get(target, -1) for target in range(len(self.names))]  # file column of each column
+        width = len(header)
         for number, record in enumerate(reader, start=2):
-            cells: Cells = [None] * width
-            for source, target in mapping:
-                if source < len(record):
-                    value = record[source].strip()
-                    if value:
-                        cells[target] = value
-            if len(record) > header_width and any(v.strip() for v in record[header_width:]):
-                yield number, row_error(number, "", "extra_cells", cells=len(record), columns=header_width)
-            elif any(v is not None for v in cells):
+            if len(record) < width:
+                record += [""] * (width - len(record))
+            cells: Cells = [(record[i].strip() or None) if i >= 0 else None for i in sources]
+            if len(record) > width and any(v.strip() for v in record[width:]):
+                yield number, row_error(number, "", "extra_cells", cells=len(record), columns=width)
+            elif any(cells):
                 yield number, cells
 
     def _ndjson(self) -> Iterator[Row]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+
+from services.registry.imports.columns import COLUMNS
 from tests.registry.conftest import Api
 from tests.registry.factory import make_agency, ok
 from tests.registry.imports.conftest import EXAMPLES, run_import
@@ -76,3 +79,15 @@ async def test_every_example_file_imports(bulk_api: Api) -> None:
     old = await run_import(bulk_api, "employees", "pemkab-contoh", (EXAMPLES / "employees.csv").read_bytes())
     assert old["status"] == "failed"
     assert [(e["row"], e["field"], e["code"]) for e in old["errors"]] == [(5, "rank_since", "backdated")]
+
+
+def test_the_formats_are_documented(bulk_app: FastAPI) -> None:
+    """Every kind's columns are in docs/IMPORTS.md and in the OpenAPI description of the upload."""
+    guide = (EXAMPLES.parent / "IMPORTS.md").read_text()
+    described = bulk_app.openapi()["paths"]["/v1/imports"]["post"]["description"]
+    for kind, columns in COLUMNS.items():
+        assert f"### `{kind}`" in guide
+        for column in columns:
+            assert f"`{column.name}`" in guide, (kind, column.name)
+            assert f"`{column.name}`" in described, (kind, column.name)
+            assert all(alias in guide for alias in column.aliases), (kind, column.name)

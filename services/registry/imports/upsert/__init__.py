@@ -20,7 +20,7 @@ from services.registry.imports.upsert.record_kinds import (
     SanctionRow,
 )
 from services.registry.imports.upsert.records import RecordKind, RecordUpsert, upsert_records
-from services.registry.imports.upsert.staging import Outcome, WriteContext, lock_agency
+from services.registry.imports.upsert.staging import ConcurrentWrite, Outcome, WriteContext, lock_agency
 from services.registry.imports.upsert.units import UnitRow, UnitUpsert
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "SANCTIONS",
     "AwardRow",
     "CompetencyRow",
+    "ConcurrentWrite",
     "EmployeeRow",
     "EmployeeUpsert",
     "Outcome",

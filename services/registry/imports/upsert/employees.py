@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Boolean, Date, Integer, SmallInteger, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +25,16 @@ from services.registry.employees.rules import (
 from services.registry.employees.schemas import Email, Name, Phone
 from services.registry.imports.messages import RowError, row_error
 from services.registry.imports.upsert import employees_sql as q
-from services.registry.imports.upsert.staging import Outcome, Stage, WriteContext, bulk_ids, lock_agency, sql
+from services.registry.imports.upsert.checks import text_check
+from services.registry.imports.upsert.staging import (
+    ConcurrentWrite,
+    Outcome,
+    Stage,
+    WriteContext,
+    bulk_ids,
+    lock_agency,
+    sql,
+)
 
 
 class EmployeeRow(NamedTuple):
@@ -58,15 +66,12 @@ _LOADED = (
     ("education_history_id", String(36)),
 )  # fmt: skip
 _CLASSIFIED = (
-    ("state", String(8)), ("old_name", String(200)), ("old_employment_type", String(8)),
-    ("old_unit_id", String(36)), ("old_position_id", String(36)), ("old_level", String(20)),
-    ("old_position_since", Date), ("old_level_since", Date), ("old_rank", String(8)),
-    ("old_rank_since", Date), ("old_education_level", String(4)), ("old_email", String(254)),
-    ("old_phone", String(32)), ("position_from", Date), ("rank_from", Date),
-    ("education_from", Date), ("pos_changed", Boolean), ("rank_changed", Boolean),
-    ("edu_changed", Boolean), ("changed", Boolean),
+    ("state", String(8)), ("old_employment_type", String(8)), ("old_position_id", String(36)),
+    ("old_level", String(20)), ("old_position_since", Date), ("old_level_since", Date), ("old_rank", String(8)),
+    ("old_rank_since", Date), ("position_from", Date), ("rank_from", Date), ("education_from", Date),
+    ("pos_changed", Boolean), ("rank_changed", Boolean), ("edu_changed", Boolean), ("changed", Boolean),
 )  # fmt: skip
-_TEXT = {"name": TypeAdapter(Name), "email": TypeAdapter(Email), "phone": TypeAdapter(Phone)}
+_TEXT = {"name": text_check(Name), "email": text_check(Email), "phone": text_check(Phone)}
 
 
 class EmployeeUpsert:
@@ -89,6 +94,12 @@ class EmployeeUpsert:
 
     async def stage(self, session: AsyncSession, rows: Sequence[EmployeeRow]) -> list[RowError]:
         """Check each row by the registry's rules and stage the good ones; answers the refused rows."""
+        records, errors = self.records(rows)
+        await self.append(session, records)
+        return errors
+
+    def records(self, rows: Sequence[EmployeeRow]) -> tuple[list[tuple[Any, ...]], list[RowError]]:
+        """The stage records of the good rows, and the errors of the others (CPU only: run it in a thread)."""
         errors: list[RowError] = []
         records: list[tuple[Any, ...]] = []
         ids = iter(bulk_ids(3 * len(rows)))
@@ -98,8 +109,11 @@ class EmployeeUpsert:
                 records.append(found)
             else:
                 errors.extend(found)
+        return records, errors
+
+    async def append(self, session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
+        """Add records made by `records` to the stage."""
         await self.stage_table.append(session, records)
-        return errors
 
     def _record(self, row: EmployeeRow, ids: Any) -> tuple[Any, ...] | list[RowError]:
         errors: list[RowError] = []
@@ -109,11 +123,8 @@ class EmployeeUpsert:
             errors.append(row_error(row.row, "nip", "invalid_nip", reason=str(exc)))
         for name in ("name", "email", "phone"):
             value = getattr(row, name)
-            if value is not None:
-                try:
-                    _TEXT[name].validate_python(value)
-                except ValidationError:
-                    errors.append(row_error(row.row, name, "invalid_format", value=str(value)[:60]))
+            if value is not None and not _TEXT[name](value):
+                errors.append(row_error(row.row, name, "invalid_format", value=str(value)[:60]))
         errors += self._codes(row)
         level, position_unit = self.positions.get(row.position_id or "", (None, None))
         if row.position_id is not None and level is None:
@@ -155,23 +166,30 @@ class EmployeeUpsert:
         params = self.context.params()
         await self.stage_table.analyze(session)
         await session.execute(sql(q.CLASSIFY), params)
-        await session.execute(sql(q.FLAG), params)
         found = await session.execute(sql(q.CHECK), params)
         errors = await self.stage_table.duplicates(session, ["nip"], "nip")
-        for row_no, field, code, first, second in found.all():
-            facts = dict(zip(q.FACT_NAMES.get(code, ()), (first, second), strict=False))
-            errors.append(row_error(int(row_no), field, code, **facts))
+        names = list(q.FACTS)
+        for record in found.all():
+            flags, facts = record[1 : 1 + len(q.CHECKS)], dict(zip(names, record[1 + len(q.CHECKS) :], strict=True))
+            for flag, (field, code, _, quoted) in zip(flags, q.CHECKS, strict=True):
+                if flag:
+                    params = {name: str(facts[fact]) for name, fact in quoted.items()}
+                    errors.append(row_error(int(record[0]), field, code, **params))
         return sorted(errors, key=lambda e: e.row)
 
     async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
         """Write every staged row not refused: close and open history rows, update and insert employees."""
         await self.stage_table.discard(session, refused)
         params = self.context.params()
-        created, changed, total = (await session.execute(text(q.COUNT))).one()
+        created, changed, total = (int(v) for v in (await session.execute(text(q.COUNT))).one())
         for statement in q.CLOSE_SQL.values():
             await session.execute(sql(statement), params)
         await session.execute(sql(q.UPDATE), params)
-        await session.execute(sql(q.INSERT), params)
+        inserted = await session.execute(sql(q.INSERT), params)
+        if getattr(inserted, "rowcount", created) != created:
+            # Someone else created some of these NIPs after the check (a single-record POST, another agency's
+            # import): their history must not be opened here.
+            raise ConcurrentWrite("employees were created concurrently with this write")
         for statement in q.OPEN_SQL:
             await session.execute(sql(statement), params)
         await self.stage_table.drop(session)

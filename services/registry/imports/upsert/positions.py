@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Boolean, Integer, SmallInteger, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.employees.rules import PNS_RANKS
 from services.registry.imports.messages import RowError, row_error
+from services.registry.imports.upsert.checks import text_check
 from services.registry.imports.upsert.staging import Outcome, Stage, WriteContext, bulk_ids, sql
 from services.registry.positions.rules import (
     COMPETENCIES,
@@ -27,7 +27,7 @@ from services.registry.positions.schemas import PositionName
 STAGE = "stage_positions"
 STANDARD = tuple("std_" + c for c in COMPETENCIES)
 VALUES = ("unit_id", "name", "position_type", "functional_level", "level", "is_key", "national", "min_rank", *STANDARD)
-_NAME = TypeAdapter(PositionName)
+_NAME = text_check(PositionName)
 
 
 class PositionRow(NamedTuple):
@@ -162,9 +162,7 @@ def _row_errors(row: PositionRow, units: set[str], is_new: bool) -> list[RowErro
     errors = []
     if row.unit_id not in units:
         errors.append(row_error(row.row, "unit_id", "unknown_unit", value=row.unit_id))
-    try:
-        _NAME.validate_python(row.name)
-    except ValidationError:
+    if not _NAME(row.name):
         errors.append(row_error(row.row, "name", "invalid_format", value=row.name[:60]))
     if row.position_type is None and is_new:
         errors.append(row_error(row.row, "position_type", "required_for_new"))

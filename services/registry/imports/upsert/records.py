@@ -42,7 +42,7 @@ class RecordUpsert:
         self.kind = kind
         self.context = context
         loaded = (("row_no", Integer), ("nip", String(18)), *kind.keys, *kind.values, ("new_id", String(36)))
-        state = (("emp_ok", Boolean), ("cur_id", String(36)), ("cur_version", Integer), ("changed", Boolean))
+        state = (("cur_id", String(36)), ("cur_version", Integer), ("changed", Boolean))
         self.stage_table = Stage(kind.stage_name, (*loaded, *state), loaded=len(loaded))
 
     async def prepare(self, session: AsyncSession) -> None:
@@ -51,6 +51,12 @@ class RecordUpsert:
 
     async def stage(self, session: AsyncSession, rows: Sequence[Any]) -> list[RowError]:
         """Check each row by the registry's rules and stage the good ones; answers the refused rows."""
+        records, errors = self.records(rows)
+        await self.append(session, records)
+        return errors
+
+    def records(self, rows: Sequence[Any]) -> tuple[list[tuple[Any, ...]], list[RowError]]:
+        """The stage records of the good rows, and the errors of the others (CPU only: run it in a thread)."""
         errors: list[RowError] = []
         records: list[tuple[Any, ...]] = []
         ids = iter(bulk_ids(len(rows)))
@@ -60,20 +66,16 @@ class RecordUpsert:
                 records.append((*found, next(ids)))
             else:
                 errors.extend(found)
+        return records, errors
+
+    async def append(self, session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
+        """Add records made by `records` to the stage."""
         await self.stage_table.append(session, records)
-        return errors
 
     async def check(self, session: AsyncSession) -> list[RowError]:
         """Match staged rows to the registry (call under the agency lock); answers what it refuses."""
         stage, table = self.kind.stage_name, self.kind.table
         await self.stage_table.analyze(session)
-        await session.execute(
-            text(
-                f"UPDATE {stage} SET emp_ok = TRUE FROM employees e WHERE e.nip = {stage}.nip "
-                "AND e.agency_id = :agency AND e.deleted_at IS NULL"
-            ),
-            {"agency": self.context.agency_id},
-        )
         keys = " ".join(f"AND r.{name} = {stage}.{name}" for name, _ in self.kind.keys)
         differs = " OR ".join(f"{stage}.{name} IS DISTINCT FROM r.{name}" for name, _ in self.kind.values)
         current = "AND r.superseded_at IS NULL" if self.kind.versioned else ""
@@ -85,7 +87,13 @@ class RecordUpsert:
         )
         key_names = ["nip", *(name for name, _ in self.kind.keys)]
         errors = await self.stage_table.duplicates(session, key_names, self.kind.keys[0][0])
-        missing = await session.execute(text(f"SELECT row_no FROM {stage} WHERE emp_ok IS NULL ORDER BY row_no"))
+        missing = await session.execute(
+            text(
+                f"SELECT s.row_no FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.nip = s.nip "
+                "AND e.agency_id = :agency AND e.deleted_at IS NULL) ORDER BY s.row_no"
+            ),
+            {"agency": self.context.agency_id},
+        )
         errors += [row_error(int(r[0]), "nip", "unknown_employee") for r in missing]
         return sorted(errors, key=lambda e: e.row)
 
@@ -129,7 +137,7 @@ class RecordUpsert:
             f"INSERT INTO {table} (id, nip, source, {', '.join(columns)}{extra}, created_at, created_by, "
             f"updated_at, updated_by, version) SELECT s.new_id, s.nip, :source, "
             f"{', '.join('s.' + c for c in columns)}{extra_values}, :now, :actor, :now, :actor, {version} "
-            f"FROM {stage} s WHERE {which}"
+            f"FROM {stage} s WHERE {which} ORDER BY s.nip"
         )
 
 

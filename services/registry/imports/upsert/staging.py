@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Column, Date, MetaData, Table, bindparam, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
@@ -23,7 +24,12 @@ from services.registry.clock import today
 from services.registry.imports.messages import RowError, row_error
 
 SQLITE_BATCH = 2_000
+TEMP_BUFFERS = "256MB"
 _TYPED_PARAMS: dict[str, Any] = {"now": UTCDateTime(), "fetched_at": UTCDateTime(), "today": Date()}
+
+
+class ConcurrentWrite(Exception):
+    """Another writer changed the rows being written (after they were checked); roll back and try again."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class Stage:
 
     async def create(self, session: AsyncSession) -> None:
         """(Re)create the empty stage."""
+        await _roomy_temp_buffers(session)
         await self.drop(session)
         connection = await session.connection()
         await connection.run_sync(lambda sync: self.table.create(sync))
@@ -156,10 +163,13 @@ class Stage:
             await session.execute(text(f"DELETE FROM {self.name} WHERE row_no IN ({marks})"))
 
 
-def problems(records: Sequence[Any], fields: dict[str, str]) -> list[RowError]:
-    """RowErrors from `(row_no, code, param)` rows of a check query; `fields` maps each code to its field."""
-    found = []
-    for row_no, code, param in records:
-        params = {} if param is None else {"date": str(param)}
-        found.append(row_error(int(row_no), fields[code], code, **params))
-    return found
+async def _roomy_temp_buffers(session: AsyncSession) -> None:
+    # PostgreSQL keeps temporary tables in 8 MB of session memory by default; a stage of a million rows would go
+    # to disk on every pass. The size can be set only before the session's first temporary table, hence the try.
+    if not is_postgres(session):
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(text(f"SET temp_buffers = '{TEMP_BUFFERS}'"))
+    except DBAPIError:
+        pass  # this pooled connection has had temporary tables: it keeps the size it has

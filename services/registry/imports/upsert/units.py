@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.imports.messages import RowError, row_error
+from services.registry.imports.upsert.checks import text_check
 from services.registry.imports.upsert.staging import Outcome, Stage, WriteContext, bulk_ids, sql
 from services.registry.units.schemas import UnitCode, UnitName
 from services.registry.units.service import MAX_TREE_DEPTH
 
-_CODE, _NAME = TypeAdapter(UnitCode), TypeAdapter(UnitName)
+_CODE, _NAME = text_check(UnitCode), text_check(UnitName)
 STAGE = "stage_units"
 
 
@@ -110,10 +110,8 @@ class UnitUpsert:
 
 def _row_errors(row: UnitRow) -> list[RowError]:
     errors = []
-    for field, adapter, value in (("code", _CODE, row.code), ("name", _NAME, row.name)):
-        try:
-            adapter.validate_python(value)
-        except ValidationError:
+    for field, accepts, value in (("code", _CODE, row.code), ("name", _NAME, row.name)):
+        if not accepts(value):
             errors.append(row_error(row.row, field, "invalid_format", value=value[:60]))
     return errors
 

@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     for cmd in (seed_cmd, csv_cmd):
         cmd.add_argument("--people-per-agency", type=int, default=DEFAULT_PEOPLE_PER_AGENCY)
         cmd.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        cmd.add_argument("--agencies", type=int, default=2, help="the two demo agencies, then more regencies")
     args = parser.parse_args(argv)
-    dataset = DemoDataset(seed=args.seed, people_per_agency=args.people_per_agency)
+    dataset = DemoDataset(seed=args.seed, people_per_agency=args.people_per_agency, agency_count=args.agencies)
     if args.command == "csv":
         print(f"{write_employees_csv(args.out, dataset, args.agency)} employees written to {args.out}")
         return 0

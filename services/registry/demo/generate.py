@@ -20,6 +20,7 @@ AS_OF = dt.date(2026, 1, 2)  # the demo's "today": ratings for 2024 and 2025 exi
 RECORDED_AT = dt.datetime(2026, 1, 2, 1, 0, tzinfo=dt.UTC)
 CHUNK_SIZE = 100_000
 CHUNKS_PER_AGENCY = 24  # NIP sequence blocks: 2 agencies x 24 chunks x 20 sequences fit 020-999
+NIP_BLOCKS = 49  # blocks of 20 NIP sequences in 020-999; a chunk of people takes one
 PEOPLE_EPOCH = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 WORKING_COLUMNS = ("tmt", "level", "rank_steps")
 # Tables in the order they are written (every table after the ones it references).
@@ -46,12 +47,25 @@ class DemoDataset:
     people_per_agency: int = DEFAULT_PEOPLE_PER_AGENCY
     as_of: dt.date = AS_OF
     recorded_at: dt.datetime = RECORDED_AT
+    agency_count: int = 2
     agencies: list[DemoAgency] = field(init=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.people_per_agency <= CHUNK_SIZE * CHUNKS_PER_AGENCY:
             raise ValueError(f"people_per_agency must be 0 to {CHUNK_SIZE * CHUNKS_PER_AGENCY}")
-        self.agencies = build_agencies(self.seed, self.recorded_at)
+        chunks = max(1, -(-self.people_per_agency // CHUNK_SIZE))
+        if self.agency_count > 2 and self.agency_count * chunks > NIP_BLOCKS:
+            raise ValueError(f"agency_count x chunks of {CHUNK_SIZE} people must be at most {NIP_BLOCKS}")
+        self.agencies = build_agencies(self.seed, self.recorded_at, self.agency_count)
+        # The two demo agencies keep the blocks they always had (their NIPs do not depend on the agency count);
+        # further agencies take the blocks those leave free, in order.
+        used = {index * CHUNKS_PER_AGENCY + chunk for index in range(2) for chunk in range(chunks)}
+        free = [block for block in range(NIP_BLOCKS) if block not in used]
+        self._nip_blocks = {
+            (index, chunk): index * CHUNKS_PER_AGENCY + chunk if index < 2 else free[(index - 2) * chunks + chunk]
+            for index in range(self.agency_count)
+            for chunk in range(chunks)
+        }
 
     def organisation(self) -> dict[str, Rows]:
         """Agencies, units and positions of both agencies."""
@@ -81,7 +95,7 @@ class DemoDataset:
         )
         positions = assign_positions(rng, agency, generated, structural)
         people = generate_employees(
-            rng, agency, positions, self.as_of, agency.index * CHUNKS_PER_AGENCY + chunk, self.recorded_at
+            rng, agency, positions, self.as_of, self._nip_blocks[agency.index, chunk], self.recorded_at
         )
         tables = self._records(people, agency, rng, chunk)
         tables["employees"] = people.without(*WORKING_COLUMNS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.registry.demo.orgchart import AGENCIES, PositionSpec, positions_of, units_of
+from services.registry.demo.orgchart import ALL_AGENCIES, PositionSpec, positions_of, units_of
 from services.registry.demo.rows import Column, Rows, demo_ids
 from services.registry.positions.rules import COMPETENCIES, position_level
 from services.registry.settings import DEFAULT_COMPETENCY_LEVELS
@@ -43,13 +43,15 @@ def audit_columns(count: int, at: dt.datetime) -> dict[str, Column]:
     }
 
 
-def build_agencies(seed: int, recorded_at: dt.datetime) -> list[DemoAgency]:
-    """The two demo agencies (pemkab-lampung-barat, pemkab-tanggamus) with their units and positions."""
-    return [_build(index, seed, recorded_at) for index in range(len(AGENCIES))]
+def build_agencies(seed: int, recorded_at: dt.datetime, count: int = 2) -> list[DemoAgency]:
+    """The demo agencies with their units and positions: pemkab-lampung-barat, pemkab-tanggamus, then more."""
+    if not 1 <= count <= len(ALL_AGENCIES):
+        raise ValueError(f"a demo dataset has 1 to {len(ALL_AGENCIES)} agencies")
+    return [_build(index, seed, recorded_at) for index in range(count)]
 
 
 def _build(index: int, seed: int, recorded_at: dt.datetime) -> DemoAgency:
-    code, name, region, domain = AGENCIES[index]
+    code, name, region, domain = ALL_AGENCIES[index]
     rng = np.random.default_rng([seed, index, 0])
     base = ORG_EPOCH + dt.timedelta(hours=index)
     agency_id = demo_ids(rng, 1, base)[0]

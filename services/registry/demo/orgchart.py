@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.registry.demo.regions import MORE_AGENCIES
+
 # (code, name, kind, sub-units). Kinds decide the positions below (see `positions_of`).
 OFFICES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
@@ -142,6 +144,9 @@ AGENCIES: tuple[tuple[str, str, str, str], ...] = (
     ("pemkab-lampung-barat", "Pemerintah Kabupaten Lampung Barat", "Lampung", "lampungbaratkab.go.id"),
     ("pemkab-tanggamus", "Pemerintah Kabupaten Tanggamus", "Lampung", "tanggamus.go.id"),
 )
+# Datasets of more agencies (benchmarks, scale-out tests) continue with the regencies of `regions`.
+ALL_AGENCIES = AGENCIES + tuple((code, name, region, domain) for code, name, region, domain, _ in MORE_AGENCIES)
+KECAMATAN.update({code: kecamatan for code, _name, _region, _domain, kecamatan in MORE_AGENCIES})
 
 # Functional positions (jabatan fungsional) per office code: (name, levels, weight of people per level).
 # Offices not listed get the general ones. Teachers dominate a regency's workforce, then health staff.

@@ -125,6 +125,24 @@ def test_fixed_person_is_complete_whatever_the_size() -> None:
             assert FIXED_NIP in column(data[name], "nip"), (people, name)
 
 
+def test_more_agencies_keep_the_two_demo_agencies_and_every_nip_unique() -> None:
+    two = tables(DemoDataset(seed=7, people_per_agency=400))
+    many = tables(DemoDataset(seed=7, people_per_agency=400, agency_count=21))
+    codes = column(many["agencies"], "code")
+    assert len(set(codes)) == 21
+    assert codes[:2] == ["pemkab-lampung-barat", "pemkab-tanggamus"]
+    nips = column(many["employees"], "nip")
+    assert len(nips) == len(set(nips)) == 21 * 400
+    assert all(parse_nip(nip) for nip in nips)
+    assert column(many["employees"], "nip")[:800] == column(two["employees"], "nip")  # the demo's NIPs stay
+    agencies_of = Counter(column(many["employees"], "agency_id"))
+    assert sorted(agencies_of.values()) == [400] * 21
+    with pytest.raises(ValueError, match="agencies"):
+        DemoDataset(agency_count=22)
+    with pytest.raises(ValueError, match="at most"):
+        DemoDataset(people_per_agency=300_000, agency_count=20)  # 20 x 3 chunks: more NIP blocks than exist
+
+
 def test_employees_csv(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "employees.csv"
     dataset = DemoDataset(seed=4, people_per_agency=200)

@@ -1,0 +1,47 @@
+"""More regencies and cities for demo datasets of more than the two demo agencies (benchmarks, scale-out tests).
+
+The rest of Lampung, then Bengkulu: (code, name, region, e-mail domain, some of its kecamatan)."""
+
+from __future__ import annotations
+
+MORE_AGENCIES: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("pemkab-lampung-selatan", "Pemerintah Kabupaten Lampung Selatan", "Lampung", "lampungselatankab.go.id",
+     ("Kalianda", "Natar", "Jati Agung", "Tanjung Bintang", "Katibung", "Sidomulyo", "Penengahan", "Palas")),
+    ("pemkab-lampung-tengah", "Pemerintah Kabupaten Lampung Tengah", "Lampung", "lampungtengahkab.go.id",
+     ("Gunung Sugih", "Terbanggi Besar", "Seputih Banyak", "Kalirejo", "Bandar Mataram", "Punggur", "Trimurjo")),
+    ("pemkab-lampung-timur", "Pemerintah Kabupaten Lampung Timur", "Lampung", "lampungtimurkab.go.id",
+     ("Sukadana", "Way Jepara", "Labuhan Maringgai", "Pekalongan", "Batanghari", "Sekampung", "Jabung")),
+    ("pemkab-lampung-utara", "Pemerintah Kabupaten Lampung Utara", "Lampung", "lampungutarakab.go.id",
+     ("Kotabumi", "Abung Selatan", "Abung Timur", "Bukit Kemuning", "Sungkai Selatan", "Tanjung Raja")),
+    ("pemkab-way-kanan", "Pemerintah Kabupaten Way Kanan", "Lampung", "waykanankab.go.id",
+     ("Blambangan Umpu", "Baradatu", "Banjit", "Bahuga", "Kasui", "Pakuan Ratu", "Negeri Agung")),
+    ("pemkab-tulang-bawang", "Pemerintah Kabupaten Tulang Bawang", "Lampung", "tulangbawangkab.go.id",
+     ("Menggala", "Banjar Agung", "Gedung Aji", "Penawar Tama", "Rawajitu Selatan", "Dente Teladas")),
+    ("pemkab-pesawaran", "Pemerintah Kabupaten Pesawaran", "Lampung", "pesawarankab.go.id",
+     ("Gedong Tataan", "Negeri Katon", "Tegineneng", "Way Lima", "Padang Cermin", "Kedondong")),
+    ("pemkab-pringsewu", "Pemerintah Kabupaten Pringsewu", "Lampung", "pringsewukab.go.id",
+     ("Pringsewu", "Gading Rejo", "Ambarawa", "Pardasuka", "Pagelaran", "Banyumas", "Adiluwih")),
+    ("pemkab-mesuji", "Pemerintah Kabupaten Mesuji", "Lampung", "mesujikab.go.id",
+     ("Mesuji", "Mesuji Timur", "Tanjung Raya", "Way Serdang", "Simpang Pematang", "Panca Jaya")),
+    ("pemkab-tulang-bawang-barat", "Pemerintah Kabupaten Tulang Bawang Barat", "Lampung",
+     "tulangbawangbaratkab.go.id",
+     ("Tulang Bawang Tengah", "Tumijajar", "Lambu Kibang", "Gunung Terang", "Way Kenanga", "Pagar Dewa")),
+    ("pemkab-pesisir-barat", "Pemerintah Kabupaten Pesisir Barat", "Lampung", "pesisirbaratkab.go.id",
+     ("Pesisir Tengah", "Pesisir Selatan", "Pesisir Utara", "Krui Selatan", "Lemong", "Ngambur", "Bengkunat")),
+    ("pemkot-bandar-lampung", "Pemerintah Kota Bandar Lampung", "Lampung", "bandarlampungkota.go.id",
+     ("Tanjung Karang Pusat", "Teluk Betung Selatan", "Kedaton", "Rajabasa", "Sukarame", "Kemiling", "Way Halim")),
+    ("pemkot-metro", "Pemerintah Kota Metro", "Lampung", "metrokota.go.id",
+     ("Metro Pusat", "Metro Barat", "Metro Timur", "Metro Selatan", "Metro Utara")),
+    ("pemkab-bengkulu-utara", "Pemerintah Kabupaten Bengkulu Utara", "Bengkulu", "bengkuluutarakab.go.id",
+     ("Arga Makmur", "Ketahun", "Lais", "Air Padang", "Kerkap", "Putri Hijau")),
+    ("pemkab-bengkulu-selatan", "Pemerintah Kabupaten Bengkulu Selatan", "Bengkulu", "bengkuluselatankab.go.id",
+     ("Manna", "Pasar Manna", "Kota Manna", "Seginim", "Pino", "Kedurang")),
+    ("pemkab-seluma", "Pemerintah Kabupaten Seluma", "Bengkulu", "selumakab.go.id",
+     ("Seluma", "Seluma Selatan", "Seluma Barat", "Talo", "Semidang Alas", "Sukaraja")),
+    ("pemkab-kaur", "Pemerintah Kabupaten Kaur", "Bengkulu", "kaurkab.go.id",
+     ("Kaur Selatan", "Kaur Tengah", "Kaur Utara", "Maje", "Nasal", "Tanjung Kemuning")),
+    ("pemkab-kepahiang", "Pemerintah Kabupaten Kepahiang", "Bengkulu", "kepahiangkab.go.id",
+     ("Kepahiang", "Ujan Mas", "Bermani Ilir", "Tebat Karai", "Kabawetan", "Seberang Musi")),
+    ("pemkab-rejang-lebong", "Pemerintah Kabupaten Rejang Lebong", "Bengkulu", "rejanglebongkab.go.id",
+     ("Curup", "Curup Tengah", "Curup Timur", "Bermani Ulu", "Selupu Rejang", "Sindang Kelingi")),
+)  # fmt: skip

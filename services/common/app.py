@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 from services.common.errors import install_error_handlers
 from services.common.health import ReadinessCheck, health_router
 from services.common.logging import configure_logging
-from services.common.metrics import Metrics, metrics_router
+from services.common.metrics import Metrics, driver_pool_use, engine_pool_use, metrics_router
 from services.common.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from services.common.settings import ServiceSettings
 from services.common.tracing import TracingMiddleware
@@ -36,6 +36,9 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags)
     app.state.settings = settings
     app.state.metrics = Metrics(settings.service_name)
+    # Pools are read at scrape time: the engine's, and a driver pool a service keeps beside it (`read_pool`).
+    app.state.metrics.pools.watch("engine", lambda: engine_pool_use(getattr(app.state, "engine", None)))
+    app.state.metrics.pools.watch("read", lambda: driver_pool_use(getattr(app.state, "read_pool", None)))
     install_error_handlers(app)
     app.include_router(health_router(readiness_checks))
     app.include_router(metrics_router())

@@ -13,10 +13,12 @@ from services.registry.agencies.router import router as agencies_router
 from services.registry.assessments.router import router as assessments_router
 from services.registry.base import idempotency_keys
 from services.registry.employees.router import router as employees_router
+from services.registry.events.router import router as events_router
 from services.registry.exports.router import router as exports_router
 from services.registry.imports.router import router as imports_router
 from services.registry.imports.runner import ImportRunner
 from services.registry.positions.router import router as positions_router
+from services.registry.quality.router import router as quality_router
 from services.registry.ratings.router import router as ratings_router
 from services.registry.readpool import open_read_pool
 from services.registry.records.router import router as records_router
@@ -36,7 +38,9 @@ ROUTERS = [
     siasn_router,
     positions_router,
     units_router,
+    quality_router,
     agencies_router,
+    events_router,
 ]
 OPENAPI_TAGS = [
     {"name": "agencies", "description": "Agencies (instansi), named by id or code."},
@@ -49,6 +53,8 @@ OPENAPI_TAGS = [
     {"name": "imports", "description": "Bulk CSV/NDJSON imports, run as jobs."},
     {"name": "scoring inputs", "description": "The streamed CSV the scoring service reads (internal)."},
     {"name": "siasn", "description": "Sync from BKN's SIASN (jobs), and each agency's SIASN credentials."},
+    {"name": "data quality", "description": "Share of active people whose scoring inputs are complete, and why not."},
+    {"name": "events", "description": "The outbox feed (`employee.changed`) the gateway merges (internal)."},
 ]
 
 

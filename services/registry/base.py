@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from services.common.db import AuditColumns, make_metadata
 from services.common.idempotency import idempotency_table
 from services.common.ids import new_id
+from services.common.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
@@ -19,6 +20,7 @@ class Base(DeclarativeBase):
 
 
 idempotency_keys = idempotency_table(Base.metadata)
+outbox_events = outbox_table(Base.metadata)  # events written in the transaction of their change
 
 
 class VersionedAudit(AuditColumns):

@@ -100,18 +100,29 @@ FROM people p
   LEFT JOIN award aw ON aw.nip = p.nip"""
 
 
+def _at_levels(in_levels: str) -> str:
+    """People who held a position at the levels on `as_of`: a superset of the final filter that the indexes on
+    positions.level and position_history.position_id find without reading every employee (national exports)."""
+    if not in_levels:
+        return ""
+    return f"""AND e.nip IN (
+    SELECT h.nip FROM positions q JOIN position_history h ON h.position_id = q.id
+    WHERE q.level {in_levels} AND h.valid_from <= :as_of AND (h.valid_to IS NULL OR h.valid_to > :as_of))"""
+
+
 def scoring_inputs_sql(*, by_agency: bool, levels: Sequence[str] | None) -> str:
     """The SELECT, restricted to one agency (`:agency`) and/or to people at some position levels."""
     if levels is not None and not set(levels) <= set(POSITION_LEVELS):
         raise ValueError("unknown position level")
     agency = "AND e.agency_id = :agency" if by_agency else ""
+    # Levels are checked against the registry's codes above, so they can be written into the SQL.
+    in_levels = f"IN ({', '.join(repr(level) for level in levels)})" if levels else ""
     people = f"""
 people AS (
   SELECT e.nip, e.name, e.agency_id, e.unit_id, e.employment_type, e.gender, e.birth_date, e.retirement_date,
     e.level_since, e.education_level
   FROM employees e
-  WHERE e.deleted_at IS NULL AND e.retirement_date > :as_of {agency}
+  WHERE e.deleted_at IS NULL AND e.retirement_date > :as_of {agency} {_at_levels(in_levels)}
 ),"""
-    # Levels are checked against the registry's codes above, so they can be written into the SQL.
-    where = f"WHERE pp.level IN ({', '.join(repr(level) for level in levels)})" if levels else ""
+    where = f"WHERE pp.level {in_levels}" if levels else ""
     return f"WITH {people}{_CTES}{_SELECT}\n{where}\nORDER BY p.nip"

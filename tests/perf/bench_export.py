@@ -88,7 +88,7 @@ async def measure(url: str) -> dict[str, float]:
             await _ready(client)
             await _read(client, {"period": 2025, "levels": "jpt_pratama"})  # warm: imports, pools, plans
             baseline = process.memory_info().rss
-            peak = [baseline]
+            peak = [baseline, 0]  # the highest RSS seen, and how many samples were taken
             sampler = asyncio.create_task(_sample(process, peak))
             started = time.perf_counter()
             rows, size = await _read(client, {"period": 2025})
@@ -97,7 +97,8 @@ async def measure(url: str) -> dict[str, float]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"rows": rows, "bytes": size, "seconds": seconds, "rss_before": baseline, "rss_peak": peak[0]}
+    return {"rows": rows, "bytes": size, "seconds": seconds, "rss_before": baseline, "rss_peak": peak[0],
+            "samples": peak[1]}  # fmt: skip
 
 
 async def _ready(client: httpx.AsyncClient) -> None:
@@ -124,6 +125,7 @@ async def _read(client: httpx.AsyncClient, params: dict[str, object]) -> tuple[i
 async def _sample(process: psutil.Process, peak: list[int]) -> None:
     while True:
         peak[0] = max(peak[0], process.memory_info().rss)
+        peak[1] += 1
         await asyncio.sleep(SAMPLE_SECONDS)
 
 
@@ -136,7 +138,8 @@ async def run() -> None:
     for people, r in results.items():
         print(f"{people:>9} people: {int(r['rows']):>9} rows, {r['bytes'] / mib:7.1f} MiB in {r['seconds']:6.2f} s = "
               f"{r['rows'] / r['seconds']:9,.0f} rows/s; registry RSS {r['rss_before'] / mib:6.1f} MiB before, "
-              f"peak {r['rss_peak'] / mib:6.1f} MiB (+{(r['rss_peak'] - r['rss_before']) / mib:.1f})")  # fmt: skip
+              f"peak {r['rss_peak'] / mib:6.1f} MiB (+{(r['rss_peak'] - r['rss_before']) / mib:.1f}; "
+              f"{int(r['samples'])} samples)")  # fmt: skip
     print(f"columns: {len(COLUMNS)}; memory grows with the chunks in flight, not with the rows")
 
 

@@ -5,13 +5,12 @@ the good rows). The job's state lives in the `imports` row, changed in short tra
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import functools
 import logging
 import pathlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.common.db import is_postgres, utcnow
 from services.registry.imports.catalog import Catalog
-from services.registry.imports.convert import convert
+from services.registry.imports.feeder import Feeder, produce
 from services.registry.imports.messages import RowError
-from services.registry.imports.readers import Batch, RowReader
+from services.registry.imports.readers import RowReader
 from services.registry.imports.repository import ImportRepository, load_catalog
 from services.registry.imports.upsert import (
     AWARDS,
@@ -42,6 +41,7 @@ from services.registry.imports.upsert import (
 
 logger = logging.getLogger("talenta.registry.imports")
 READ_SHARE = 0.8  # of the progress bar: reading and checking rows; the rest is the write
+READ_AHEAD = 3  # batches read and checked ahead of the database
 NEEDS_CATALOG = ("employees", "positions")
 RECORD_KINDS = {
     "performance-ratings": RATINGS,
@@ -106,51 +106,22 @@ class JobSpec:
     context: WriteContext
 
 
-@dataclass(frozen=True)
-class Produced:
-    """One batch read and checked in the worker thread."""
-
-    rows: int
-    typed: list[Any]  # whole-file kinds: the typed rows, staged at the end
-    records: list[tuple[Any, ...]]  # the others: stage records, ready to COPY
-    errors: list[RowError]
-    offset: int
-
-
-def _produce(batches: Iterator[Batch], kind: str, catalog: Catalog, upsert: Any) -> Produced | None:
-    """Read, convert and check the next batch (CPU only; runs in a worker thread)."""
-    batch = next(batches, None)
-    if batch is None:
-        return None
-    typed, errors = convert(kind, batch.rows, catalog)
-    if upsert is None:
-        return Produced(len(batch.rows), typed, [], errors, batch.bytes_read)
-    records, refused = upsert.records(typed)
-    return Produced(len(batch.rows), [], records, errors + refused, batch.bytes_read)
-
-
 async def import_rows(
     session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress
 ) -> Outcome | None:
     """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written.
 
-    While PostgreSQL copies one batch into the stage, the worker thread reads and checks the next."""
+    The worker thread reads and checks the next batches while the database copies the last one into the stage."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
     whole_file = getattr(upsert, "whole_file", False)
-    kept: list[Any] = []
     reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
-    produce = functools.partial(
-        _produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert
-    )
-    pending: asyncio.Future[Produced | None] | None = asyncio.ensure_future(asyncio.to_thread(produce))
+    step = functools.partial(produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert)
+    feeder = Feeder(step, ahead=READ_AHEAD)
+    kept: list[Any] = []
     try:
-        while pending is not None:
-            read, pending = await pending, None
-            if read is None:
-                break
-            pending = asyncio.ensure_future(asyncio.to_thread(produce))
+        while (read := await feeder.next()) is not None:
             tally.rows += read.rows
             tally.add(read.errors)
             kept.extend(read.typed)
@@ -160,7 +131,7 @@ async def import_rows(
     except csv.Error as exc:
         raise ImportFailed(f"The file is not valid CSV after row {tally.rows + 1}: {exc}.") from None
     finally:
-        await _settle(pending)
+        await feeder.close()
         reader.close()
     await _hold_write_lock(session, spec)
     if whole_file:
@@ -169,16 +140,8 @@ async def import_rows(
     await progress(0.9)
     if spec.mode == "atomic" and tally.count:
         return None
-    outcome: Outcome = await upsert.write(session, sorted(tally.refused))
-    return outcome
-
-
-async def _settle(pending: asyncio.Future[Produced | None] | None) -> None:
-    """Let a batch being read finish (the file must not close under it); its result is not wanted any more."""
-    if pending is not None:
-        await asyncio.wait([pending])
-        if not pending.cancelled():
-            pending.exception()
+    written: Outcome = await upsert.write(session, sorted(tally.refused))
+    return written
 
 
 async def _hold_write_lock(session: AsyncSession, spec: JobSpec) -> None:

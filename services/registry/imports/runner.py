@@ -66,7 +66,11 @@ class ImportRunner:
 
     async def start(self) -> None:
         """Fail the jobs orphaned by a dead process, then keep heartbeats and that check going."""
-        await self.sweep()
+        try:
+            await self.sweep()
+        except Exception:
+            # The database may not answer yet: the registry still starts, and the keeper sweeps again soon.
+            logger.exception("orphaned imports not swept at start-up")
         self.keeper = asyncio.create_task(self._keep(), name="imports-keeper")
 
     async def stop(self) -> None:

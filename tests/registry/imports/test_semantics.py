@@ -210,3 +210,35 @@ async def test_agency_scope(bulk_api: Api) -> None:
     employee = bulk_api.as_(employee_principal(org["agency"]["id"], nip(seq="173")))
     assert (await upload(employee, "employees", org["code"], HEADER + person("174"))).status_code == 403
     assert (await bulk_api.get("/v1/imports/01a00000-0000-7000-8000-0000deadbeef")).status_code == 404
+
+
+def many(count: int) -> list[str]:
+    """`count` distinct valid NIPs."""
+    return [nip(birth=f"19{70 + i // 336}{1 + i // 28 % 12:02d}{1 + i % 28:02d}", seq="601") for i in range(count)]
+
+
+async def test_large_atomic_imports_are_all_or_nothing(bulk_api: Api, bulk_url: str) -> None:
+    # The test settings make a batch 100 rows: these files span a dozen batches.
+    org = await fresh_org(bulk_api)
+    people = many(1200)
+    employees = "NIP,Nama,Jenis Pegawai\n" + "".join(f"{n},Pegawai,pns\n" for n in people)
+    job = await run_import(bulk_api, "employees", org["code"], employees)
+    assert (job["status"], job["rows_created"]) == ("completed", 1200)
+    ratings = "NIP,Tahun,Hasil Kerja,Perilaku Kerja\n" + "".join(f"{n},2025,above,meets\n" for n in people)
+    bad_last = ratings.replace(f"{people[-1]},2025,above,meets", f"{people[-1]},2025,above,hebat")
+    failed = await run_import(bulk_api, "performance-ratings", org["code"], bad_last)
+    assert (failed["status"], failed["error_count"], failed["errors"][0]["row"]) == ("failed", 1, 1201)
+    repeated = ratings + f"{people[3]},2025,below,below\n"  # row 1202 repeats row 5, batches earlier
+    failed = await run_import(bulk_api, "performance-ratings", org["code"], repeated)
+    assert [(e["row"], e["code"]) for e in failed["errors"]] == [(5, "duplicate_in_file"), (1202, "duplicate_in_file")]
+    assert "row 5" in failed["errors"][1]["message_en"]
+    engine = create_async_engine(bulk_url)
+    async with engine.connect() as connection:
+        written = await connection.execute(
+            text("SELECT count(*) FROM performance_ratings r JOIN employees e USING (nip) WHERE e.agency_id = :a"),
+            {"a": org["agency"]["id"]},
+        )
+        assert written.scalar_one() == 0  # nothing of the failed files
+    await engine.dispose()
+    job = await run_import(bulk_api, "performance-ratings", org["code"], ratings)
+    assert (job["status"], job["rows_created"], job["rows_written"]) == ("completed", 1200, 1200)

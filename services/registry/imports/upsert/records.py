@@ -44,6 +44,7 @@ class RecordUpsert:
         loaded = (("row_no", Integer), ("nip", String(18)), *kind.keys, *kind.values, ("new_id", String(36)))
         state = (("cur_id", String(36)), ("cur_version", Integer), ("changed", Boolean))
         self.stage_table = Stage(kind.stage_name, (*loaded, *state), loaded=len(loaded))
+        self.keys = ("nip", *(name for name, _ in kind.keys))  # the natural key
 
     async def prepare(self, session: AsyncSession) -> None:
         """Create the stage."""
@@ -85,8 +86,7 @@ class RecordUpsert:
                 f"FROM {table} r WHERE r.nip = {stage}.nip {keys} {current}"
             )
         )
-        key_names = ["nip", *(name for name, _ in self.kind.keys)]
-        errors = await self.stage_table.duplicates(session, key_names, self.kind.keys[0][0])
+        errors = await self.stage_table.duplicates(session, self.keys, self.kind.keys[0][0])
         missing = await session.execute(
             text(
                 f"SELECT s.row_no FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.nip = s.nip "

@@ -12,24 +12,41 @@ from services.common.app import create_service_app
 from services.common.db import check_database, create_database_engine, create_sessionmaker
 from services.common.health import ReadinessCheck
 from services.scoring.base import idempotency_keys
+from services.scoring.events.router import router as events_router
 from services.scoring.jobs.worker import ReviewWorker
 from services.scoring.metrics import ScoringMetrics
+from services.scoring.ninebox.router import router as ninebox_router
 from services.scoring.placements.router import router as placements_router
 from services.scoring.placements.talent_router import router as talent_router
 from services.scoring.policies.router import router as policies_router
 from services.scoring.policies.service import ensure_builtin_policies
+from services.scoring.quality.router import router as quality_router
 from services.scoring.registry import Registry, registry_client
 from services.scoring.reviews.router import router as reviews_router
 from services.scoring.settings import ScoringSettings, get_settings
 from services.scoring.succession.router import router as succession_router
+from services.scoring.talentpool.router import router as talentpool_router
 
-ROUTERS = [placements_router, reviews_router, policies_router, succession_router, talent_router]
+ROUTERS = [
+    placements_router,
+    reviews_router,
+    policies_router,
+    succession_router,
+    talent_router,
+    talentpool_router,
+    ninebox_router,
+    quality_router,
+    events_router,
+]
 OPENAPI_TAGS = [
     {"name": "policies", "description": "Scoring policies: built-in and derived, versioned, immutable."},
     {"name": "talent reviews", "description": "Review runs (jobs) of an agency for a period under a policy."},
     {"name": "placements", "description": "9-box placements, explanations, calibrations and the grid."},
     {"name": "succession", "description": "Successor shortlists and the agency's succession overview."},
     {"name": "talent", "description": "A person's placement history across reviews."},
+    {"name": "talent pool", "description": "The talent pool across agencies, with readiness for a level."},
+    {"name": "data quality", "description": "Complete scoring inputs per agency, under the policy's age limit."},
+    {"name": "events", "description": "The outbox feed the gateway merges (internal)."},
 ]
 
 

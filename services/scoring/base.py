@@ -6,6 +6,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from services.common.db import make_metadata
 from services.common.idempotency import idempotency_table
+from services.common.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
@@ -15,3 +16,4 @@ class Base(DeclarativeBase):
 
 
 idempotency_keys = idempotency_table(Base.metadata)
+outbox_events = outbox_table(Base.metadata)  # events written in the transaction of their change

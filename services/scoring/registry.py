@@ -62,6 +62,13 @@ class AgencyRef:
     id: str
     code: str
     name: str
+    region: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AgencyRef:
+        """Read the registry's AgencyRead answer."""
+        region = data.get("region")
+        return cls(id=str(data["id"]), code=str(data["code"]), name=str(data["name"]), region=region and str(region))
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,7 @@ class Registry:
         self.client = client
         self.settings = settings
         self._agencies: dict[str, tuple[AgencyRef | None, float]] = {}
+        self._all_agencies: tuple[list[AgencyRef], float] = ([], 0.0)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -199,8 +207,7 @@ class Registry:
             agency = None
         elif response.status_code == 200:
             try:
-                data = response.json()
-                agency = AgencyRef(id=str(data["id"]), code=str(data["code"]), name=str(data["name"]))
+                agency = AgencyRef.from_json(response.json())
             except (ValueError, KeyError, TypeError):
                 raise BadGateway("The registry answered an unreadable agency.", code="registry_error") from None
         else:
@@ -212,6 +219,29 @@ class Registry:
         if agency is not None:
             self._agencies[agency.id] = self._agencies[agency.code] = (agency, expires)
         return agency
+
+    async def all_agencies(self) -> list[AgencyRef]:
+        """Every agency (national views name and group them), read page by page and cached like single ones."""
+        agencies, expires = self._all_agencies
+        if expires > time.monotonic():
+            return agencies
+        found: list[AgencyRef] = []
+        params = {"limit": "500"}
+        while True:
+            async with _timed():
+                response = await self.client.request("GET", "/v1/agencies", identity=SYSTEM, params=params)
+            if response.status_code != 200:
+                raise _upstream_error(response, "the agencies")
+            try:
+                page = response.json()
+                found.extend(AgencyRef.from_json(item) for item in page["items"])
+            except (ValueError, KeyError, TypeError):
+                raise BadGateway("The registry answered an unreadable agency list.", code="registry_error") from None
+            if not page.get("next_cursor"):
+                break
+            params["cursor"] = page["next_cursor"]
+        self._all_agencies = (found, time.monotonic() + self.settings.agency_cache_seconds)
+        return found
 
     async def position(self, position_id: str, identity: CallerIdentity) -> PositionRef:
         """A position as the caller may see it (the registry applies its agency scope); 404 otherwise."""
@@ -237,6 +267,19 @@ class Registry:
             if not page.get("next_cursor"):
                 return positions
             params["cursor"] = page["next_cursor"]
+
+    async def data_quality(self, agency_ref: str | None, params: Mapping[str, str], identity: CallerIdentity) -> bytes:
+        """The registry's data-quality JSON (national, or of one agency) as the caller may see it."""
+        path = "/v1/data-quality"
+        if agency_ref is not None:
+            if (path_ref := segment(agency_ref)) is None:
+                raise NotFound(f"No agency {agency_ref!r}.", code="agency_not_found")
+            path = f"/v1/agencies/{path_ref}/data-quality"
+        async with _timed():
+            response = await self.client.request("GET", path, identity=identity, params=dict(params))
+        if response.status_code != 200:
+            raise _upstream_error(response, "the data-quality figures")
+        return response.content
 
     async def export(self, request: ExportRequest, identity: CallerIdentity = SYSTEM) -> bytes:
         """The scoring-inputs CSV, streamed in; a failure mid-stream raises (nothing partial is returned)."""

@@ -37,7 +37,9 @@ SECRET = "test-service-token-secret-0123456789abcdef"
 PEOPLE_PER_AGENCY = 400
 NATIONAL = CallerIdentity(service="gateway", subject="user:national", roles=("national_admin",))
 SYSTEM = CallerIdentity(service="scoring", subject="service:scoring", roles=("service",))
-SCORING_TABLES = "calibrations, placements, succession_shortlists, talent_reviews, idempotency_keys, scoring_policies"
+SCORING_TABLES = (
+    "calibrations, placements, succession_shortlists, talent_reviews, idempotency_keys, scoring_policies, outbox_events"
+)
 
 
 def agency_admin(agency_id: str, nip: str | None = None) -> CallerIdentity:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.db import utcnow
 from services.scoring import engine
+from services.scoring.events import service as events
 from services.scoring.jobs.compute import prepare_review
 from services.scoring.jobs.repository import ClaimedJob, Completion, QueueRepository
 from services.scoring.placements.repository import PlacementRepository
@@ -79,6 +80,7 @@ async def run_review(ctx: JobContext, job: ClaimedJob, progress: Progress) -> Co
         )
         if not await queue.complete(job.id, ctx.worker, utcnow(), done):
             raise LeaseLost(job.id)
+        await events.review_completed(session, job.id, job.agency_id, job.period)
     logger.info(
         "review completed",
         extra={

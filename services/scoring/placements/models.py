@@ -27,7 +27,10 @@ class Placement(Base):
     """One person's 9-box placement in one review: the engine's outputs, the effective box, and its inputs."""
 
     __tablename__ = "placements"
-    __table_args__ = (Index("ix_placements_nip", "nip"),)
+    __table_args__ = (
+        Index("ix_placements_nip", "nip"),
+        Index("ix_placements_review_id_effective_box", "review_id", "effective_box"),  # the talent pool
+    )
 
     review_id: Mapped[str] = mapped_column(String(36), ForeignKey("talent_reviews.id"), primary_key=True)
     nip: Mapped[str] = mapped_column(String(18), primary_key=True)

@@ -14,6 +14,7 @@ from services.scoring import engine
 from services.scoring.access import Access
 from services.scoring.engine.codes import PERFORMANCE_LEVELS, POTENTIAL_LEVELS
 from services.scoring.errors import invalid_field, not_found, review_not_completed
+from services.scoring.events import service as events
 from services.scoring.placements.explain import explanations
 from services.scoring.placements.models import Calibration, Placement
 from services.scoring.placements.repository import PlacementFilter, PlacementRepository
@@ -158,6 +159,7 @@ async def calibrate(
     placement.calibration_id = calibration.id
     placement.version += 1
     await session.flush()
+    await events.placement_calibrated(session, review_id, review.agency_id, nip, calibration.id)
     policy = await review_policy(session, review)
     await refresh_summary(session, review, policy)
     review.version += 1

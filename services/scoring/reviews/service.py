@@ -13,6 +13,7 @@ from services.scoring import engine
 from services.scoring.access import Access
 from services.scoring.agencies import body_agency, visible_agency
 from services.scoring.errors import invalid_field, not_found, review_finalized, review_not_completed
+from services.scoring.events import service as events
 from services.scoring.policies.repository import PolicyRepository
 from services.scoring.policies.service import visible
 from services.scoring.registry import Registry
@@ -109,4 +110,5 @@ async def finalize_review(session: AsyncSession, access: Access, review_id: str,
     review.updated_by = access.actor
     review.version += 1
     await session.flush()
+    await events.review_finalized(session, review.id, review.agency_id, review.period, data.decree_number)
     return review

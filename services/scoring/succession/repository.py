@@ -31,6 +31,16 @@ class ShortlistRepository:
         )
         return str((await self.session.execute(query)).scalar_one())
 
+    async def latest(self, position_id: str) -> SuccessionShortlist | None:
+        """The position's most recently stored shortlist."""
+        query = (
+            select(SuccessionShortlist)
+            .where(SuccessionShortlist.position_id == position_id)
+            .order_by(SuccessionShortlist.created_at.desc(), SuccessionShortlist.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def get(self, shortlist_id: str) -> SuccessionShortlist | None:
         """One stored shortlist."""
         return await self.session.get(SuccessionShortlist, shortlist_id)

@@ -18,6 +18,7 @@ class SuccessorCandidate(ReadModel):
     rank: int
     nip: str
     name: str
+    agency_id: str = Field(description="The candidate's agency (national positions draw on every agency)")
     score: float
     readiness: Readiness
     target_jpm: float | None = Field(description="JPM against the target position's standard")

@@ -20,6 +20,7 @@ from services.scoring import engine
 from services.scoring.access import Access
 from services.scoring.engine.codes import COMPETENCIES
 from services.scoring.errors import invalid_field, not_found
+from services.scoring.events import service as events
 from services.scoring.placements.repository import PlacementRepository
 from services.scoring.placements.service import review_policy
 from services.scoring.registry import ExportRequest, PositionRef, Registry
@@ -152,12 +153,13 @@ async def successors(
     agency = None if position.national else position.agency_id
     table, inputs, talent = await candidates_for(session, registry, source, agency, as_of, feeders)
     result = engine.successors(inputs, talent, target, source.policy, as_of, source.review.period, limit)
-    names = table["name"]
+    names, agencies = table["name"], table["agency_id"]
     candidates = [
         SuccessorCandidate(
             rank=entry["rank"],
             nip=entry["nip"],
             name=names[entry["index"]].as_py() or "",
+            agency_id=agencies[entry["index"]].as_py(),
             score=entry["score"],
             readiness=entry["readiness"],
             target_jpm=entry["target_jpm"],
@@ -211,7 +213,19 @@ async def _store(
         created_at=utcnow(),
         created_by=access.actor,
     )
-    return await ShortlistRepository(session).store(shortlist)
+    repository = ShortlistRepository(session)
+    previous = await repository.latest(position.id)
+    shortlist_id = await repository.store(shortlist)
+    if previous is None or _ranking(previous.result) != _ranking(result):
+        await events.succession_changed(
+            session, position.id, position.agency_id, shortlist_id, previous.id if previous else None, as_of
+        )
+    return shortlist_id
+
+
+def _ranking(result: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """Who is shortlisted, in which order and how ready: what `succession.changed` reports a change of."""
+    return [(entry["nip"], entry["rank"], entry["readiness"]) for entry in result["candidates"]]
 
 
 async def stored_shortlist(session: AsyncSession, access: Access, shortlist_id: str) -> StoredShortlist:

@@ -100,7 +100,8 @@ async def _copy_out(session: AsyncSession, query: str, params: Mapping[str, Any]
             yield chunk
         await task  # a failed COPY raises here
     finally:
-        if not task.done():
+        if not task.done():  # the client went away mid-stream: stop COPY, and never reuse its connection
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+            await (await session.connection()).invalidate()

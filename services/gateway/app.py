@@ -26,12 +26,15 @@ from services.gateway.auth.tokens import TokenIssuer
 from services.gateway.clients.router import router as clients_router
 from services.gateway.downstream.agencies import AgencyResolver
 from services.gateway.downstream.router import build_router as build_downstream_router
+from services.gateway.events.router import router as events_router
 from services.gateway.openapi import OPENAPI_TAGS, install_openapi
 from services.gateway.ratelimit.limiter import RateLimiter, create_rate_limiter
 from services.gateway.settings import GatewaySettings, get_settings
 from services.gateway.signin.router import router as signin_router
 from services.gateway.state import GatewayState, gateway_state
 from services.gateway.users.router import router as users_router
+from services.gateway.webhooks.dispatcher import Dispatcher
+from services.gateway.webhooks.router import router as webhooks_router
 
 logger = logging.getLogger("talenta.gateway")
 DESCRIPTION = (
@@ -124,9 +127,15 @@ def _lifespan(settings: GatewaySettings) -> Callable[[FastAPI], contextlib.Abstr
             ),
             asyncio.create_task(_every(3600, "purge", _session_job(maker, purge_expired))),
         ]
+        dispatcher = None
+        if settings.run_dispatcher:
+            dispatcher = Dispatcher(maker, {"registry": registry, "scoring": scoring}, settings)
+            dispatcher.start()
         try:
             yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -161,7 +170,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Talenta API",
         description=DESCRIPTION,
         lifespan=_lifespan(settings),
-        routers=[auth_router, signin_router, users_router, clients_router, audit_router, build_downstream_router()],
+        routers=[
+            auth_router,
+            signin_router,
+            users_router,
+            clients_router,
+            audit_router,
+            events_router,
+            webhooks_router,
+            build_downstream_router(),
+        ],
         readiness_checks={
             "database": _check_database,
             "registry": _downstream_check("registry"),

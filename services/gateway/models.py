@@ -17,3 +17,4 @@ def load_all_models() -> None:
     """Import every model module so that `Base.metadata` knows all tables (migrations, checks)."""
     from services.gateway.audit import models as _audit  # noqa: F401
     from services.gateway.auth import models as _auth  # noqa: F401
+    from services.gateway.webhooks import models as _webhooks  # noqa: F401

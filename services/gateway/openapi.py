@@ -34,6 +34,8 @@ OPENAPI_TAGS = [
     {"name": "imports", "description": "Bulk imports and SIASN syncs (202 jobs)"},
     {"name": "talent", "description": "Scoring policies, talent reviews, placements, the 9-box, calibration"},
     {"name": "succession", "description": "Successor shortlists and succession overviews"},
+    {"name": "national", "description": "The national views: talent pool, 9-box and data quality across agencies"},
+    {"name": "events", "description": "The event feed and signed webhooks (review, placement, employee, succession)"},
     {"name": "audit", "description": "Who read or changed whose data"},
     {"name": "admin", "description": "Users and clients of the gateway"},
     {"name": "operations", "description": "Health and metrics"},

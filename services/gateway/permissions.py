@@ -40,6 +40,7 @@ SCOPES = (
     "talent:write",
     "succession:read",
     "audit:read",
+    "national:read",  # national views (talent pool, 9-box, data quality across agencies) for national clients
     "admin",  # gateway extension: manage users and clients (admins; machine clients only when granted)
 )
 
@@ -79,6 +80,8 @@ PERMISSIONS: dict[str, Rule] = {
     "succession:read": Rule("succession:read", {"national_admin": ALL, "agency_admin": AGENCY, "assessor": AGENCY}),
     "audit:read": Rule("audit:read", {"national_admin": ALL, "agency_admin": AGENCY}),
     "admin:manage": Rule("admin", {"national_admin": ALL, "agency_admin": AGENCY}),
+    # National views; routes that have them fall back to talent:read, which shows the caller's own agency.
+    "national:read": Rule("national:read", {"national_admin": ALL}, national_only=True),
 }
 
 

@@ -49,6 +49,21 @@ class GatewaySettings(ServiceSettings):
     agency_cache_seconds: float = Field(default=60.0, ge=0)
     max_import_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
 
+    # Webhooks: signing secrets are kept encrypted with a key derived from this (default: from signing_key_secret,
+    # under another HKDF label); the dispatcher pulls the services' feeds from stored cursors and delivers (any
+    # number of replicas may run it: deliveries are claimed with FOR UPDATE SKIP LOCKED). Retries back off
+    # exponentially for a window.
+    webhook_secret_key: SecretStr | None = Field(default=None, min_length=32)
+    run_dispatcher: bool = True
+    dispatcher_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_claim_seconds: float = Field(default=60.0, gt=0)
+    webhook_retry_base_seconds: float = Field(default=10.0, ge=0)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    webhook_retry_window_seconds: float = Field(default=86400.0, gt=0)
+    webhook_batch: int = Field(default=100, ge=1, le=1000)
+    webhook_concurrency: int = Field(default=10, ge=1, le=100)
+
     # Measured faster for the gateway hop (tests/gateway/perf_transport.py): ~3-4x the requests per second.
     http_transport: Literal["httpx", "aiohttp"] = "aiohttp"
     downstream_connect_timeout_seconds: float = Field(default=1.0, gt=0)
@@ -58,6 +73,10 @@ class GatewaySettings(ServiceSettings):
     downstream_breaker_failures: int = Field(default=5, ge=1)
     downstream_breaker_reset_seconds: float = Field(default=5.0, gt=0)
     downstream_max_connections: int = Field(default=200, ge=1)
+
+    def webhook_key(self) -> str:
+        """The secret the webhook secrets' encryption key is derived from."""
+        return (self.webhook_secret_key or self.signing_key_secret).get_secret_value()
 
     @property
     def password_grant(self) -> bool:

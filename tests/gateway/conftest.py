@@ -51,6 +51,7 @@ def settings_for(db: str, stubs: dict[str, Any], **overrides: Any) -> GatewaySet
         "scoring_url": stubs["scoring_url"],
         "log_format": "text",
         "downstream_retries": 0,
+        "run_dispatcher": False,  # the stubs have no event feeds; webhook tests run dispatchers of their own
         **overrides,
     }
     return GatewaySettings(**values)

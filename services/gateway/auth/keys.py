@@ -25,10 +25,8 @@ SUPPORTED_ALGORITHMS = frozenset({"EdDSA", "RS256"})
 class KeyCipher:
     """AES-256-GCM with a key derived (HKDF-SHA256) from the settings secret; the kid is bound as AAD."""
 
-    def __init__(self, secret: str) -> None:
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"talenta-gateway-signing-keys").derive(
-            secret.encode()
-        )
+    def __init__(self, secret: str, info: bytes = b"talenta-gateway-signing-keys") -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode())
         self._aead = AESGCM(key)
 
     def encrypt(self, plaintext: bytes, kid: str) -> bytes:

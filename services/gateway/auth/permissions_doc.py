@@ -10,5 +10,6 @@ SCOPE_DESCRIPTIONS = {
     "talent:write": "Run reviews, calibrate, finalize, derive policies",
     "succession:read": "Read successor shortlists and succession overviews",
     "audit:read": "Read audit events",
+    "national:read": "Read the national views: talent pool, 9-box and data quality across every agency",
     "admin": "Manage users and clients (gateway extension)",
 }

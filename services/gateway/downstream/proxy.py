@@ -47,6 +47,8 @@ def identity_for(principal: Principal, grant: Grant) -> CallerIdentity:
 def authorise(principal: Principal, route: Route, path_nip: str | None) -> Grant:
     """The grant that lets `principal` use `route` on `path_nip`, or 403/404."""
     grant = decide(principal, route.permission)
+    for permission in route.also:
+        grant = grant or decide(principal, permission)
     if grant is None:
         raise Forbidden(f"This needs the {route.permission} permission.", code="insufficient_permission")
     if grant.reach is Reach.SELF:

@@ -12,10 +12,11 @@ from services.common.errors import problem_responses
 from services.gateway.auth.dependencies import CurrentPrincipal
 from services.gateway.downstream.proxy import forward
 from services.gateway.downstream.routes import Route
+from services.gateway.downstream.routes_national import NATIONAL_ROUTES
 from services.gateway.downstream.routes_registry import REGISTRY_ROUTES
 from services.gateway.downstream.routes_talent import TALENT_ROUTES
 
-ROUTES = REGISTRY_ROUTES + TALENT_ROUTES
+ROUTES = REGISTRY_ROUTES + TALENT_ROUTES + NATIONAL_ROUTES
 _PATH_PARAM = re.compile(r"\{([^}]+)\}")
 _PARAM_DOCS = {
     "nip": ("18-digit NIP", "198609262015051001"),
@@ -96,7 +97,8 @@ def _endpoint(route: Route) -> Any:
     async def endpoint(request: Request, principal: CurrentPrincipal) -> Response:
         return await forward(request, principal, route)
 
-    endpoint.__doc__ = f"{route.summary}. Needs `{route.permission}`."
+    needs = " or ".join(f"`{permission}`" for permission in (route.permission, *route.also))
+    endpoint.__doc__ = f"{route.description or route.summary}. Needs {needs}."
     return endpoint
 
 

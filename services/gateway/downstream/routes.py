@@ -39,6 +39,8 @@ class Route:
     not_own: bool = False
     query: tuple[Query, ...] = ()
     media_type: str = "application/json"
+    also: tuple[str, ...] = ()  # other permissions that grant the route too, tried in order after `permission`
+    description: str | None = None  # longer OpenAPI text than the summary
 
 
 PAGING = (Query("limit", "Items per page (default 50, max 500)", "integer"), Query("cursor", "next_cursor"))

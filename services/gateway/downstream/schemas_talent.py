@@ -95,6 +95,7 @@ class SuccessorCandidate(BaseModel):
     rank: int
     nip: str = NIP
     name: str
+    agency_id: str = Field(description="The candidate's agency (a national position draws on every agency)")
     score: float
     readiness: Readiness
     target_jpm: float

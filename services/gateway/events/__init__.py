@@ -1,0 +1,1 @@
+"""Events of the registry and scoring, merged: the public feed (`/api/v1/events`) and what webhooks deliver."""

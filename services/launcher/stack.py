@@ -41,7 +41,11 @@ def port_is_free(port: int) -> bool:
 
 @dataclass
 class Stack:
-    """The configuration of one running product and the processes that serve it."""
+    """The configuration of one running product and the processes that serve it.
+
+    Each process is an *instance* with its own name, port and log (`var/log/<instance>.log`): the three
+    services under their own names, plus any replicas or scoring workers started beside them (e.g.
+    `gateway-2`, `worker-1`), which is how the e2e tests run several replicas of one service."""
 
     database_urls: Mapping[str, str]
     ports: dict[str, int] = field(default_factory=dict)
@@ -50,16 +54,19 @@ class Stack:
     log_dir: pathlib.Path = ROOT / "var" / "log"
     workers: int = 1
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    services: dict[str, str] = field(default_factory=dict)  # instance -> the service it runs
+    commands: dict[str, tuple[list[str], Mapping[str, str]]] = field(default_factory=dict)  # to restart
 
     def __post_init__(self) -> None:
         for name in SERVICES:
             self.ports.setdefault(name, free_port())
+            self.services.setdefault(name, name)
 
     def url(self, name: str) -> str:
-        """Base URL of a service."""
+        """Base URL of a service (or of any started instance)."""
         return f"http://127.0.0.1:{self.ports[name]}"
 
-    def env(self, name: str) -> dict[str, str]:
+    def env(self, name: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
         """Environment of one service's processes (settings by env prefix, as in production)."""
         prefix = name.upper() + "_"
         env = {**os.environ, **self.extra_env}
@@ -73,6 +80,7 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        env.update(overrides or {})
         return env
 
     def run_step(self, name: str, args: list[str], timeout: float = 600) -> None:
@@ -93,15 +101,35 @@ class Stack:
             tail = log.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{name}: {' '.join(args)} failed (exit {result.returncode}); log {log}:\n{tail}")
 
-    def migrate(self) -> None:
-        """Apply every service's migrations."""
-        for name in SERVICES:
-            self.run_step(name, ["-m", "alembic", "-c", f"services/{name}/alembic.ini", "upgrade", "head"])
-
-    def start_service(self, name: str) -> None:
-        """Start one service under uvicorn and wait until its /readyz answers 200."""
+    def migrate(self, names: tuple[str, ...] = SERVICES) -> None:
+        """Apply the services' migrations, side by side (each service has its own database)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        out = (self.log_dir / f"{name}.log").open("ab")
+        running = []
+        for name in names:
+            out = (self.log_dir / f"{name}-setup.log").open("ab")
+            args = [sys.executable, "-m", "alembic", "-c", f"services/{name}/alembic.ini", "upgrade", "head"]
+            process = subprocess.Popen(args, cwd=ROOT, env=self.env(name), stdout=out, stderr=subprocess.STDOUT)
+            running.append((name, process, out))
+        failed = []
+        for name, process, out in running:
+            if process.wait(600) != 0:
+                failed.append(name)
+            out.close()
+        if failed:
+            tails = "\n".join(f"{n}:\n{self.log_tail(n + '-setup', 3000)}" for n in failed)
+            raise RuntimeError(f"migrations failed for {', '.join(failed)}:\n{tails}")
+
+    def start_service(
+        self,
+        name: str,
+        *,
+        instance: str | None = None,
+        env: Mapping[str, str] | None = None,
+        wait: bool = True,
+    ) -> str:
+        """Start a service under uvicorn (as `instance`, default its own name) and wait until /readyz is 200."""
+        instance = instance or name
+        port = self.ports.setdefault(instance, free_port())
         command = [
             sys.executable,
             "-m",
@@ -110,17 +138,46 @@ class Stack:
             "--host",
             "127.0.0.1",
             "--port",
-            str(self.ports[name]),
+            str(port),
             "--workers",
             str(self.workers),
             "--no-access-log",
             "--timeout-graceful-shutdown",
             "10",
         ]
-        self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.env(name), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.wait_ready(name)
+        return self._spawn(instance, name, command, env, wait)
+
+    def start_worker(self, instance: str, *, env: Mapping[str, str] | None = None, wait: bool = True) -> str:
+        """Start a scoring worker process (`python -m services.scoring.worker`); its probes on its own port."""
+        port = self.ports.setdefault(instance, free_port())
+        overrides = {"SCORING_WORKER_HOST": "127.0.0.1", "SCORING_WORKER_PORT": str(port), **(env or {})}
+        return self._spawn(instance, "scoring", [sys.executable, "-m", "services.scoring.worker"], overrides, wait)
+
+    def _spawn(self, instance: str, name: str, command: list[str], env: Mapping[str, str] | None, wait: bool) -> str:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.services[instance] = name
+        self.commands[instance] = (command, dict(env or {}))
+        with (self.log_dir / f"{instance}.log").open("ab") as out:
+            self.processes[instance] = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.env(name, env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if wait:
+            self.wait_ready(instance)
+        return instance
+
+    def restart(self, instance: str, wait: bool = True) -> None:
+        """Start a stopped instance again: the same command, port and settings."""
+        command, env = self.commands[instance]
+        self._spawn(instance, self.services[instance], command, env, wait)
+
+    def signal(self, instance: str, signum: int) -> None:
+        """Send a signal to an instance's process group (SIGSTOP / SIGCONT in fault drills, SIGTERM ...)."""
+        os.killpg(self.processes[instance].pid, signum)
 
     def wait_ready(self, name: str, timeout: float = 120) -> None:
         """Poll /readyz until 200; raise with the service's log tail if it dies or times out."""
@@ -149,6 +206,7 @@ class Stack:
         if process is None or process.poll() is not None:
             return
         os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGCONT)  # a stopped process (a fault drill) must run to see SIGTERM
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -156,6 +214,6 @@ class Stack:
             process.wait()
 
     def stop(self) -> None:
-        """Stop every service, the gateway first."""
-        for name in reversed(SERVICES):
+        """Stop every instance: replicas and workers, then the gateway, scoring and the registry."""
+        for name in [i for i in self.processes if i not in SERVICES] + list(reversed(SERVICES)):
             self.stop_service(name)

@@ -33,7 +33,16 @@ def create_service_app(
 ) -> FastAPI:
     """A FastAPI app with the common error handling, request ids, logs, metrics and health routes."""
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+        # FastAPI's own telemetry turns on with any tracer provider and puts the raw path (NIPs) on its spans;
+        # ours (TracingMiddleware) names route templates only, and Prometheus has the metrics.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+    )
     app.state.settings = settings
     app.state.metrics = Metrics(settings.service_name)
     # Pools are read at scrape time: the engine's, and a driver pool a service keeps beside it (`read_pool`).

@@ -8,6 +8,8 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common.logging import current_request_id
+
 _configured: set[str] = set()
 
 
@@ -46,6 +48,10 @@ class TracingMiddleware:
         carrier: dict[str, Any] = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", ())}
         context = propagate.extract(carrier)
         with self.tracer.start_as_current_span(scope["method"], context=context, kind=SpanKind.SERVER) as span:
+            # The request id links a trace to the log lines of the same request, in every service.
+            request_id = current_request_id()
+            if request_id:
+                span.set_attribute("talenta.request_id", request_id)
             status_holder = {"status": 500}
 
             async def traced_send(message: Message) -> None:

@@ -111,16 +111,18 @@ class Dispatcher:
         return len(claimed)
 
     async def _send(self, delivery: WebhookDelivery, webhook: Webhook) -> None:
-        secret = self.cipher.decrypt(webhook.secret_encrypted, webhook.id).decode()
-        stamp = int(time.time())
-        headers = delivery_headers(secret, stamp, delivery.body, delivery.event_id, delivery.event_type, delivery.id)
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
         try:
+            secret = self.cipher.decrypt(webhook.secret_encrypted, webhook.id).decode()
+            stamp = int(time.time())
+            headers = delivery_headers(
+                secret, stamp, delivery.body, delivery.event_id, delivery.event_type, delivery.id
+            )
             response = await self.http.post(webhook.url, content=delivery.body, headers=headers)
             status = response.status_code
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # the receiver unreachable, slow, or the secret unreadable: recorded, retried
             error = type(exc).__name__
         spent = (time.perf_counter() - started) * 1000
         await self._record(delivery, status, error, spent)

@@ -180,3 +180,21 @@ async def test_dispatcher_process_killed_after_commit(stack: Stack, receiver: Re
             first.kill()
     nips = [body["data"]["nip"] for body in receiver.bodies()]
     assert nips == ["198202022006041001", "198202022006041002"]
+
+
+async def test_gives_up_after_the_retry_window(stack: Stack, receiver: Receiver) -> None:
+    admin, agency, hook = await agency_with_hook(stack, receiver, "pemkab-hook-window")
+    runner = dispatcher(stack, webhook_retry_base_seconds=0.2, webhook_retry_window_seconds=1.0)
+    await until_quiet(runner, rounds=3)
+    receiver.script[:] = [500] * 50  # never recovers
+    person = {"nip": "198303032007051001", "name": "P", "employment_type": "pns", "agency_id": agency["id"]}
+    await created(stack, admin, "/api/v1/employees", person)
+    try:
+        await until_quiet(runner, rounds=30)
+    finally:
+        await runner.stop()
+    [delivery] = (await stack.client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)).json()["items"]
+    assert delivery["status"] == "failed"
+    assert delivery["next_attempt_at"] is None
+    assert 2 <= delivery["attempts"] == len(delivery["attempt_log"]) <= 4  # 0.2, 0.4, 0.8 s ... past 1 s: given up
+    assert {a["status_code"] for a in delivery["attempt_log"]} == {500}

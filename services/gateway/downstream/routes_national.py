@@ -41,7 +41,7 @@ NATIONAL_ROUTES: tuple[Route, ...] = (
         audit="talent_pool.list",
         also=(T_READ,),
         description="People in the talent pool (effective box 7-9, calibrations applied) of each agency's latest "
-        "finalized review, sorted by box and potential score (descending), then NIP; each names its agency. "
+        "finalized review, sorted by box, potential score and NIP (all descending); each names its agency. "
         "National callers see every agency, others their own. " + READINESS,
         query=(
             Query("box", "Effective box 1-9", "integer"),

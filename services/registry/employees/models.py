@@ -80,7 +80,7 @@ class PositionHistory(HistoryColumns, Base):
     __tablename__ = "position_history"
     __table_args__ = (
         Index("ix_position_history_nip_valid_from", "nip", "valid_from"),
-        Index("ix_position_history_position_id", "position_id"),  # holders of the positions of a level
+        Index("ix_position_history_level", "level"),  # the people of a level across agencies (succession)
         current_row_unique("position_history"),
     )
 

@@ -101,13 +101,14 @@ FROM people p
 
 
 def _at_levels(in_levels: str) -> str:
-    """People who held a position at the levels on `as_of`: a superset of the final filter that the indexes on
-    positions.level and position_history.position_id find without reading every employee (national exports)."""
+    """People who held a position at the levels on `as_of`, found through the index on position_history.level
+    (its statistics estimate a rare level well, so the rest of the query reads only these people's rows). A holding
+    carries its position's level, which cannot change while the position is held."""
     if not in_levels:
         return ""
     return f"""AND e.nip IN (
-    SELECT h.nip FROM positions q JOIN position_history h ON h.position_id = q.id
-    WHERE q.level {in_levels} AND h.valid_from <= :as_of AND (h.valid_to IS NULL OR h.valid_to > :as_of))"""
+    SELECT h.nip FROM position_history h
+    WHERE h.level {in_levels} AND h.valid_from <= :as_of AND (h.valid_to IS NULL OR h.valid_to > :as_of))"""
 
 
 def scoring_inputs_sql(*, by_agency: bool, levels: Sequence[str] | None) -> str:

@@ -61,12 +61,17 @@ def positional(query: str, params: Mapping[str, Any]) -> tuple[str, list[Any]]:
 
 
 async def stream_csv(
-    maker: async_sessionmaker[AsyncSession], query: str, params: Mapping[str, Any], columns: Sequence[str]
+    maker: async_sessionmaker[AsyncSession],
+    query: str,
+    params: Mapping[str, Any],
+    columns: Sequence[str],
+    pg_settings: Sequence[str] = (),
 ) -> AsyncIterator[bytes]:
-    """The query's rows as CSV chunks, header first, read in one consistent snapshot."""
+    """The query's rows as CSV chunks, header first, read in one consistent snapshot (`pg_settings`: extra SET
+    LOCAL planner settings on PostgreSQL)."""
     async with maker() as session:
         if is_postgres(session):
-            async for chunk in _copy_out(session, query, params):
+            async for chunk in _copy_out(session, query, params, pg_settings):
                 yield chunk
         else:
             yield csv_lines([columns])
@@ -76,9 +81,11 @@ async def stream_csv(
                 yield csv_lines(rows)
 
 
-async def _copy_out(session: AsyncSession, query: str, params: Mapping[str, Any]) -> AsyncIterator[bytes]:
+async def _copy_out(
+    session: AsyncSession, query: str, params: Mapping[str, Any], extra: Sequence[str]
+) -> AsyncIterator[bytes]:
     # One big sort-and-window query: compiling it (JIT) costs more than it saves, and its sorts want memory.
-    for setting in PG_SETTINGS:
+    for setting in (*PG_SETTINGS, *extra):
         await session.execute(text(f"SET LOCAL {setting}"))
     raw = await (await session.connection()).get_raw_connection()
     driver: Any = raw.driver_connection

@@ -17,7 +17,6 @@ class Position(VersionedAudit, Base):
     __table_args__ = (
         Index("ix_positions_agency_id_id", "agency_id", "id"),
         Index("ix_positions_unit_id", "unit_id"),
-        Index("ix_positions_level", "level"),  # succession exports of one level across agencies
         CheckConstraint(
             "(position_type = 'fungsional') = (functional_level IS NOT NULL)", name="functional_level_iff_fungsional"
         ),

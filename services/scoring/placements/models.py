@@ -15,6 +15,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,7 +30,24 @@ class Placement(Base):
     __tablename__ = "placements"
     __table_args__ = (
         Index("ix_placements_nip", "nip"),
-        Index("ix_placements_review_id_effective_box", "review_id", "effective_box"),  # the talent pool
+        # The talent pool (boxes 7-9 in the built-in policies): its national order (read backwards), and its people
+        # by level.
+        Index(
+            "ix_placements_pool_order",
+            "effective_box",
+            "potential_score",
+            "nip",
+            "review_id",
+            postgresql_where=text("effective_box >= 7"),
+            sqlite_where=text("effective_box >= 7"),
+        ),
+        Index(
+            "ix_placements_pool_level",
+            "position_type",
+            "functional_level",
+            postgresql_where=text("effective_box >= 7"),
+            sqlite_where=text("effective_box >= 7"),
+        ),
     )
 
     review_id: Mapped[str] = mapped_column(String(36), ForeignKey("talent_reviews.id"), primary_key=True)

@@ -133,13 +133,14 @@ class PlacementRepository:
         return found
 
     async def talent(self, review_ids: Sequence[str], nips: Sequence[str]) -> list[Any]:
-        """(nip, effective_box, potential_score, predikat_y, predikat_y1) of people in the given reviews."""
+        """(nip, effective_box, potential_score, predikat_y, predikat_y1, review_id) of people in the reviews."""
         columns = (
             Placement.nip,
             Placement.effective_box,
             Placement.potential_score,
             Placement.predikat_y,
             Placement.predikat_y1,
+            Placement.review_id,
         )
         in_reviews = Placement.review_id.in_(list(review_ids))
         if is_postgres(self.session):

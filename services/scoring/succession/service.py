@@ -96,10 +96,12 @@ async def candidates_for(
     data = await registry.export(request)
     table, inputs = await asyncio.to_thread(parse_candidates, data) if len(data) > 1 << 20 else parse_candidates(data)
     nips = inputs.nip.astype(str)
-    repository = PlacementRepository(session)
-    rows: list[Any] = []
-    for review in source.reviews:
-        rows.extend(await repository.talent([review.id], nips.tolist()) if len(nips) else [])
+    # One query for every review (a national position has one per agency); the preferred review's rows go last,
+    # so they win for a person found in two reviews.
+    preference = {review.id: index for index, review in enumerate(source.reviews)}
+    ids = list(preference)
+    rows = await PlacementRepository(session).talent(ids, nips.tolist()) if len(nips) and ids else []
+    rows.sort(key=lambda row: preference[row[5]])
     return table, inputs, talent_columns(nips, rows, policy)
 
 

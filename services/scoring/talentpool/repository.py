@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -60,15 +60,20 @@ def _conditions(sources: Sequence[PoolSource], where: PoolFilter) -> list[Column
     return conditions
 
 
-# Boxed placements always have a potential score (the box needs it), so the order has no nulls to place. The
-# review breaks the tie of a person in two agencies' reviews (moved between them).
-ORDER = (Placement.effective_box.desc(), Placement.potential_score.desc(), Placement.nip, Placement.review_id)
+# Boxed placements always have a potential score (the box needs it), so the order has no nulls to place. The order
+# is the pool index read backwards: box, potential score, NIP, then the review (a person in two agencies' reviews).
+ORDER = (
+    Placement.effective_box.desc(),
+    Placement.potential_score.desc(),
+    Placement.nip.desc(),
+    Placement.review_id.desc(),
+)
 SortKey = tuple[int, float, str, str]
 
 
 def sort_key(row: Placement) -> SortKey:
-    """The pool's order of a placement: box desc, potential desc (negated here, so keys sort ascending), NIP."""
-    return (-int(row.effective_box or 0), -float(row.potential_score or 0.0), row.nip, row.review_id)
+    """A placement's place in the pool: the pool lists these keys in descending order."""
+    return (int(row.effective_box or 0), float(row.potential_score or 0.0), row.nip, row.review_id)
 
 
 class TalentPoolRepository:
@@ -83,17 +88,8 @@ class TalentPoolRepository:
         """Up to `limit` pool placements after the sort key `after` (see `sort_key`)."""
         query = select(Placement).where(*_conditions(sources, where))
         if after is not None:
-            box, score, nip, review_id = -after[0], -after[1], after[2], after[3]
-            same_box = Placement.effective_box == box
-            same_score = and_(same_box, Placement.potential_score == score)
-            query = query.where(
-                or_(
-                    Placement.effective_box < box,
-                    and_(same_box, Placement.potential_score < score),
-                    and_(same_score, Placement.nip > nip),
-                    and_(same_score, Placement.nip == nip, Placement.review_id > review_id),
-                )
-            )
+            columns = tuple_(Placement.effective_box, Placement.potential_score, Placement.nip, Placement.review_id)
+            query = query.where(columns < tuple_(*after))
         return (await self.session.execute(query.order_by(*ORDER).limit(limit))).scalars().all()
 
     async def every(self, sources: Sequence[PoolSource], where: PoolFilter) -> Sequence[Placement]:

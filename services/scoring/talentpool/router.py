@@ -35,7 +35,7 @@ READINESS_DOC = (
     responses=problem_responses(401, 403, 404, 422, 503),
     description="People in the talent pool (effective box in the policy's pool boxes, calibrations applied) of "
     "each agency's latest finalized review; a national caller sees every agency, others their own. Sorted by "
-    "box (desc), potential score (desc), NIP. " + READINESS_DOC,
+    "box, potential score and NIP, all descending. " + READINESS_DOC,
 )
 async def get_talent_pool(
     session: SessionDep,

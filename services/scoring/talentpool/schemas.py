@@ -52,7 +52,7 @@ class TalentPoolMember(ReadModel):
 
 
 class TalentPoolPage(ReadModel):
-    """A page of the pool (box desc, potential score desc, NIP) and the reviews it draws on."""
+    """A page of the pool (box, potential score, NIP: all descending) and the reviews it draws on."""
 
     items: list[TalentPoolMember]
     next_cursor: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -148,7 +147,7 @@ async def _ready(
         raise invalid_field(["query", "ready_for"], f"no succession rule for level {level!r} in the policies used")
     wanted = set(READINESS) if query.readiness is None else {query.readiness}
     keep = [row for row in rows if (key := (row.review_id, row.nip)) in ready and ready[key].readiness in wanted]
-    return sorted(keep, key=sort_key), ready
+    return sorted(keep, key=sort_key, reverse=True), ready
 
 
 def _with_levels(where: PoolFilter, levels: Sequence[str]) -> PoolFilter:
@@ -173,8 +172,7 @@ async def talent_pool(
     ready: dict[tuple[str, str], Readiness] = {}
     if query.ready_for is not None:
         every, ready = await _ready(session, found, query, where)
-        keys = [sort_key(row) for row in every]
-        start = 0 if after is None else bisect.bisect_right(keys, after)
+        start = 0 if after is None else next((i for i, row in enumerate(every) if sort_key(row) < after), len(every))
         rows = every[start : start + page.limit + 1]
     else:
         rows = list(await TalentPoolRepository(session).page(_sources(found), where, after=after, limit=page.limit + 1))

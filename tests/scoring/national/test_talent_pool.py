@@ -27,7 +27,7 @@ async def pool(api: Api, **params: Any) -> list[dict[str, Any]]:
 
 
 def _order(item: dict[str, Any]) -> tuple[int, float, str]:
-    return (-item["box"], -item["potential_score"], item["nip"])
+    return (item["box"], item["potential_score"], item["nip"])
 
 
 async def test_pool_is_the_finalized_reviews_talent_calibrations_applied(
@@ -51,7 +51,7 @@ async def test_pool_is_the_finalized_reviews_talent_calibrations_applied(
     everyone = await pool(api)
     tg = await placements(api, reviews[TG])
     assert len(everyone) == len(expected) + sum(1 for p in tg if p["effective_box"] in (7, 8, 9))
-    assert [_order(i) for i in everyone] == sorted(_order(i) for i in everyone)  # box, potential desc; NIP
+    assert [_order(i) for i in everyone] == sorted((_order(i) for i in everyone), reverse=True)  # all descending
     assert {i["agency"]["code"] for i in everyone} == {LB, TG}
     assert all(i["agency"]["id"] == agencies[i["agency"]["code"]] for i in everyone)
     assert all(i["review_id"] == reviews[i["agency"]["code"]] for i in everyone)

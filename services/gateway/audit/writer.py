@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from services.common.errors import ServiceUnavailable
-from services.gateway.audit.repository import insert_events
+from services.gateway.audit.repository import insert_events, insert_events_autocommit
 
 logger = logging.getLogger("talenta.gateway.audit")
 Event = dict[str, Any]
@@ -26,7 +26,8 @@ class AuditWriter:
 
     def __init__(self, engine: AsyncEngine, max_batch: int = 5000) -> None:
         # One connection of its own, kept open: a pool checkout (and its pre-ping) per batch cost
-        # several times the insert itself.
+        # several times the insert itself. On PostgreSQL a batch is one autocommit statement (one round
+        # trip, durable when it returns); SQLite writes it in a transaction.
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self._max_batch = max_batch
@@ -99,8 +100,12 @@ class AuditWriter:
             try:
                 if self._connection is None or self._connection.closed:
                     self._connection = await self._engine.connect()
-                async with self._connection.begin():
-                    await insert_events(self._connection, rows)
+                if self._connection.dialect.name == "postgresql":
+                    raw = await self._connection.get_raw_connection()
+                    await insert_events_autocommit(raw.driver_connection, rows)
+                else:
+                    async with self._connection.begin():
+                        await insert_events(self._connection, rows)
             except Exception as exc:
                 error = exc
                 await self._drop_connection()

@@ -13,6 +13,7 @@ from services.common.health import ReadinessCheck, health_router
 from services.common.logging import configure_logging
 from services.common.metrics import Metrics, driver_pool_use, engine_pool_use, metrics_router
 from services.common.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from services.common.openapi import install_problem_openapi
 from services.common.settings import ServiceSettings
 from services.common.tracing import TracingMiddleware
 
@@ -49,6 +50,7 @@ def create_service_app(
     app.state.metrics.pools.watch("engine", lambda: engine_pool_use(getattr(app.state, "engine", None)))
     app.state.metrics.pools.watch("read", lambda: driver_pool_use(getattr(app.state, "read_pool", None)))
     install_error_handlers(app)
+    install_problem_openapi(app)
     app.include_router(health_router(readiness_checks))
     app.include_router(metrics_router())
     for router in routers:

@@ -9,10 +9,12 @@ from typing import Any, ClassVar
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from services.common.db_errors import DATABASE_ERRORS, is_database_unavailable
 from services.common.logging import current_request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -212,8 +214,29 @@ async def _request_validation_handler(_: Request, exc: Exception) -> Response:
     return problem_response(err.to_problem())
 
 
-async def _http_exception_handler(_: Request, exc: Exception) -> Response:
+# FastAPI's answer when a body cannot be read as JSON at all (not UTF-8, nested past the parser's depth ...).
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette's 405 names the methods of the first route matching the path only; the path may have several.
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(route.methods or ())
+    return ", ".join(sorted(methods))
+
+
+async def _http_exception_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+        # Bad input is a 422 naming the field, as for malformed JSON; here the field is the whole body.
+        unreadable = invalid(["body"], "not readable as JSON: UTF-8, nested at most a few hundred levels deep")
+        return problem_response(unreadable.to_problem())
+    if exc.status_code == 405:
+        exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(request)}
     cls = _HTTP_STATUS_ERRORS.get(exc.status_code)
     if cls is None:
         body = {
@@ -231,6 +254,17 @@ async def _http_exception_handler(_: Request, exc: Exception) -> Response:
     return problem_response(err.to_problem(), {**err.headers, **dict(exc.headers or {})})
 
 
+async def _database_error_handler(request: Request, exc: Exception) -> Response:
+    if is_database_unavailable(exc):
+        # The database is restarting, refusing connections or out of them: the request may be retried.
+        logger.warning("database unavailable", extra={"error": type(exc).__name__})
+        err = ServiceUnavailable(
+            "The database is unavailable; retry shortly.", code="database_unavailable", headers={"Retry-After": "2"}
+        )
+        return problem_response(err.to_problem(), err.headers)
+    return await _unhandled_handler(request, exc)
+
+
 async def _unhandled_handler(_: Request, exc: Exception) -> Response:
     # The stack trace goes to the log (with the request id), never to the client.
     logger.exception("unhandled error", exc_info=exc)
@@ -242,6 +276,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error_handler)
     app.add_exception_handler(RequestValidationError, _request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, _database_error_handler)
     app.add_exception_handler(Exception, _unhandled_handler)
 
 

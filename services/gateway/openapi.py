@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from services.common.openapi import install_problem_openapi
 from services.gateway.auth.permissions_doc import SCOPE_DESCRIPTIONS
 from services.gateway.downstream.router import REQUEST_MODELS
 
@@ -85,11 +86,5 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def install_openapi(app: FastAPI) -> None:
-    """Serve `build_openapi` at /openapi.json (built once)."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = build_openapi(app)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    """Serve `build_openapi` at /openapi.json (built once, error answers as the common rules document them)."""
+    install_problem_openapi(app, build_openapi)

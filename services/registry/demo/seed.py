@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Float, Integer, Table, func, select
+from sqlalchemy import Float, Integer, Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry.demo.generate import ORG_TABLES, PEOPLE_TABLES, DemoDataset
@@ -35,6 +35,11 @@ async def seed(engine: AsyncEngine, dataset: DemoDataset) -> dict[str, int]:
         for chunk in dataset.people():
             for name in PEOPLE_TABLES:
                 written[name] += await write_rows(connection, metadata.tables[name], chunk[name])
+        if connection.dialect.name == "postgresql":
+            # Fresh rows have no planner statistics until autovacuum gets to them: the first scoring exports
+            # would run on guessed plans (measured 70x slower for 2,000 people). ANALYZE counts this
+            # transaction's own rows.
+            await connection.execute(text("ANALYZE " + ", ".join(written)))
     logger.info(
         "demo data written", extra={"rows": sum(written.values()), "seconds": round(time.perf_counter() - started, 2)}
     )

@@ -96,6 +96,7 @@ def cases(org: Org, person: str) -> list[tuple[str, str, Any, dict[str, str]]]:
         ("PATCH", employee, {"position_id": jpt, "position_since": "2001-01-01"}, v1),  # backdated
         ("PATCH", employee, {"rank": "III/b", "gender": "female"}, v1),
         ("PATCH", employee, {"email": "not-an-email"}, v1),
+        ("PATCH", employee, {"rank": "III/b", "rank_since": "9999-12-31"}, v1),
         ("PATCH", employee, {"name": "X"}, {"If-Match": '"0"'}),
         ("DELETE", employee, None, {}),
         ("DELETE", employee, None, {"If-Match": '"3"'}),
@@ -116,10 +117,13 @@ def cases(org: Org, person: str) -> list[tuple[str, str, Any, dict[str, str]]]:
         ("PUT", f"{employee}/performance-ratings/2024", {**rating, "work_result": "above"}, {"If-Match": '"9"'}),
         ("POST", f"{employee}/competency-assessments", {"assessed_on": "2025-01-01", "levels": {"x": 1}}, {}),
         ("POST", f"{employee}/competency-assessments", {"assessed_on": "2025-13-01", "levels": {"integritas": 1}}, {}),
+        ("POST", f"{employee}/competency-assessments", {"assessed_on": "0003-01-01", "levels": {"integritas": 1}}, {}),
         ("POST", f"{employee}/potential-assessments", {"assessed_on": "2025-01-01"}, {}),
+        ("POST", f"{employee}/potential-assessments", {"assessed_on": 1735689600, "score": 50}, {}),  # Unix time
         ("POST", f"{employee}/potential-assessments", {"assessed_on": "2025-01-01", "score": -1}, {}),
         ("POST", f"{employee}/awards", {"awarded_on": "2025-01-01", "name": "", "level": "agency"}, {}),
         ("POST", f"{employee}/awards", MALFORMED, {}),
+        ("POST", f"{employee}/awards", {"awarded_on": "0001-01-01", "name": "X", "level": "agency"}, {}),
         (
             "POST",
             f"{employee}/disciplinary-actions",

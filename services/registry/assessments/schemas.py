@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
+from services.common.dates import Day
 from services.registry.assessments.rules import JpmBand
 from services.registry.positions.competencies import CompetencyLevels
 from services.registry.schemas import InputModel, RecordRead
@@ -29,7 +30,7 @@ class CompetencyAssessmentCreate(InputModel):
         }
     )
 
-    assessed_on: dt.date
+    assessed_on: Day
     levels: CompetencyLevels
 
     @field_validator("levels")
@@ -76,7 +77,7 @@ class PotentialAssessmentCreate(InputModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"assessed_on": "2025-03-14", "score": 81.5}]})
 
-    assessed_on: dt.date
+    assessed_on: Day
     score: Score | None = None
     aspects: PotentialAspects | None = None
 

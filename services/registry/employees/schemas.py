@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, JsonValue, field_validator
 from pydantic_core import PydanticCustomError
 
+from services.common.dates import Day
 from services.registry.employees.rules import EducationLevel, EmploymentType, Gender, InvalidNip, parse_nip
 from services.registry.schemas import InputModel, PatchModel, ReadModel, RecordRead
 
@@ -54,14 +55,14 @@ class EmployeeCreate(InputModel):
     agency_id: Ref | None = Field(default=None, description="Id or code; defaults to the caller's own agency")
     unit_id: Ref | None = Field(default=None, description="Defaults to the position's unit")
     position_id: Ref | None = None
-    position_since: dt.date | None = Field(default=None, description="Defaults to today when a position is given")
-    level_since: dt.date | None = Field(default=None, description="Start of continuous time at this position level")
+    position_since: Day | None = Field(default=None, description="Defaults to today when a position is given")
+    level_since: Day | None = Field(default=None, description="Start of continuous time at this position level")
     rank: Rank | None = None
-    rank_since: dt.date | None = None
+    rank_since: Day | None = None
     education_level: EducationLevel | None = None
     email: Email | None = None
     phone: Phone | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     gender: Gender | None = None
 
     _nip = field_validator("nip")(check_nip)
@@ -80,14 +81,14 @@ class EmployeeUpdate(PatchModel):
     employment_type: EmploymentType | None = None
     unit_id: Ref | None = None
     position_id: Ref | None = Field(default=None, description="null: the person holds no position any more")
-    position_since: dt.date | None = Field(default=None, description="Only with a new position_id")
-    level_since: dt.date | None = None
+    position_since: Day | None = Field(default=None, description="Only with a new position_id")
+    level_since: Day | None = None
     rank: Rank | None = None
-    rank_since: dt.date | None = Field(default=None, description="Only with a new rank")
+    rank_since: Day | None = Field(default=None, description="Only with a new rank")
     education_level: EducationLevel | None = None
     email: Email | None = None
     phone: Phone | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     gender: Gender | None = None
 
 
@@ -110,7 +111,7 @@ class TransferCreate(InputModel):
     agency_id: Ref
     unit_id: Ref | None = Field(default=None, description="Defaults to the position's unit")
     position_id: Ref
-    effective_on: dt.date
+    effective_on: Day
 
 
 class EmployeeReadMinimised(ReadModel):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import StreamingResponse
 
+from services.common.dates import Day
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.registry.dependencies import ScopeDep
@@ -39,7 +39,7 @@ async def scoring_inputs(
     agency_id: Annotated[
         str | None, Query(max_length=100, description="Id or code; omitted: every agency (national callers)")
     ] = None,
-    as_of: Annotated[dt.date | None, Query(description="Default: 31 December of `period`")] = None,
+    as_of: Annotated[Day | None, Query(description="Default: 31 December of `period`")] = None,
     levels: Annotated[str | None, Query(max_length=500, description="Comma list of position levels")] = None,
     sanction_lookback_years: Annotated[int, Query(ge=0, le=50)] = 5,
     award_lookback_years: Annotated[int, Query(ge=0, le=50)] = 5,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from services.common.dates import EARLIEST, LATEST
 from services.registry.clock import today
 from services.registry.employees.rules import EDUCATION_LEVELS, EMPLOYMENT_TYPES, PNS_RANKS, PPPK_RANKS
 
@@ -47,7 +48,7 @@ def choice(options: Mapping[str, str], shown: tuple[str, ...]) -> Callable[[str]
     return parse
 
 
-def _date_cache() -> Callable[[str], dt.date]:
+def _date_cache(latest: dt.date) -> Callable[[str], dt.date]:
     cache: dict[str, dt.date] = {}
     day_first = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
@@ -65,6 +66,8 @@ def _date_cache() -> Callable[[str], dt.date]:
                 raise ValueError(value)
         except ValueError:
             raise CellError("invalid_date", value=value[:40]) from None
+        if not EARLIEST <= day <= latest:  # as the API: date arithmetic downstream stays within Python's years
+            raise CellError("out_of_range", low=EARLIEST.isoformat(), high=latest.isoformat())
         if len(cache) < 100_000:
             cache[value] = day
         return day
@@ -72,7 +75,8 @@ def _date_cache() -> Callable[[str], dt.date]:
     return parse
 
 
-parse_date = _date_cache()
+parse_date = _date_cache(LATEST)
+parse_end_date = _date_cache(dt.date.max)  # an end that may be open (9999-12-31), as the API's OpenEnd
 
 
 def parse_past_date(value: str) -> dt.date:

@@ -154,7 +154,7 @@ def sanction(number: int, cells: Cells, catalog: Catalog) -> SanctionRow | list[
         r.need("nip", _text, nip),
         r.need("level", c.parse_sanction_level, level),
         r.need("starts_on", c.parse_date, starts),
-        r.need("ends_on", c.parse_date, ends),
+        r.need("ends_on", c.parse_end_date, ends),
         reason,
     )
     return r.errors or row

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, computed_field
 
+from services.common.dates import Day, OpenEnd
 from services.registry.clock import today
 from services.registry.records.rules import AwardLevel, SanctionLevel
 from services.registry.schemas import InputModel, RecordRead
@@ -21,7 +22,7 @@ class AwardCreate(InputModel):
         }
     )
 
-    awarded_on: dt.date
+    awarded_on: Day
     name: Annotated[str, Field(min_length=1, max_length=300)]
     level: AwardLevel
 
@@ -48,8 +49,8 @@ class DisciplinaryActionCreate(InputModel):
     )
 
     level: SanctionLevel
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: OpenEnd
     reason: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
 
 

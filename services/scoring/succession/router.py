@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from services.common.dates import Day
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.scoring.dependencies import AccessDep, RegistryDep
@@ -34,7 +34,7 @@ async def get_successors(
     registry: RegistryDep,
     limit: Annotated[int | None, Query(ge=0, le=500, description="Shortlist size (default: the policy's, 3)")] = None,
     include_excluded: Annotated[bool, Query(description="List everyone at a feeder level who fails a rule")] = False,
-    as_of: Annotated[dt.date | None, Query(description="Day the rules are checked on (default today)")] = None,
+    as_of: Annotated[Day | None, Query(description="Day the rules are checked on (default today)")] = None,
 ) -> Response:
     """The ranked successor shortlist of a position, with reasons; excluded people and their rules when asked."""
     started = time.perf_counter()

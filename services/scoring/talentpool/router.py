@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from services.common.dates import Day
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import PageDep
@@ -52,7 +52,7 @@ async def get_talent_pool(
     readiness: Annotated[
         str | None, Query(max_length=20, description="ready_now, ready_1_2_years or ready_3_plus_years")
     ] = None,
-    as_of: Annotated[dt.date | None, Query(description="Day readiness rules are checked on (default today)")] = None,
+    as_of: Annotated[Day | None, Query(description="Day readiness rules are checked on (default today)")] = None,
 ) -> Response:
     """The talent pool across agencies, filtered by box, position type, rank, agency, region, education, readiness."""
     query = PoolQuery(

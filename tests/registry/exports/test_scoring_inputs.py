@@ -185,3 +185,10 @@ async def test_scope(world: World) -> None:
     person = world.api.as_(employee_principal(world.agency["id"], EDGES))
     assert (await person.get("/v1/scoring-inputs", params={"period": 2025})).status_code == 403
     assert (await world.api.get("/v1/scoring-inputs", params={"period": 1900})).status_code == 422
+
+
+async def test_days_far_from_any_career_are_refused(world: World) -> None:
+    # `0003-01-01` minus the look-back years is not a day Python can hold (it was a 500); `2025` is not a day.
+    for as_of in ("0003-01-01", "0001-01-01", "9999-12-31", "2025", "0"):
+        answer = await world.api.get("/v1/scoring-inputs", params={"period": 2025, "as_of": as_of})
+        assert (answer.status_code, answer.json()["errors"][0]["loc"]) == (422, ["query", "as_of"]), as_of

@@ -158,6 +158,7 @@ async def test_row_errors_name_the_rule_broken(bulk_api: Api) -> None:
         f"{nip(seq='154')},D,pns,,31-02-2020,,,",  # impossible date
         f"{nip(seq='155')},E,pns,,,,,doktor",  # education spelled in Indonesian: fine
         f"{nip(seq='156')},,pns,,,,,",  # a new employee needs a name
+        f"{nip(seq='157')},G,pns,,,,0003-01-01,",  # a day no career has
     ]
     job = await run_import(bulk_api, "employees", org["code"], HEADER + "\n".join(rows) + "\n", mode="partial")
     found = {e["row"]: (e["field"], e["code"]) for e in job["errors"]}
@@ -167,6 +168,7 @@ async def test_row_errors_name_the_rule_broken(bulk_api: Api) -> None:
         4: ("employment_type", "invalid_choice"),
         5: ("position_since", "invalid_date"),
         7: ("name", "required_for_new"),
+        8: ("rank_since", "out_of_range"),
     }
     assert all(e["message_id"] and e["message_en"] and e["message"] for e in job["errors"])
     nip_error = next(e for e in job["errors"] if e["row"] == 3)

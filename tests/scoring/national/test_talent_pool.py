@@ -136,3 +136,10 @@ async def test_readiness_matches_national_successors(
     assert sorted(sum(by_readiness.values(), [])) == sorted(expected)
     tg_only = await pool(api.as_(agency_admin(agencies[TG])), ready_for="jpt_pratama", as_of=AS_OF.isoformat())
     assert {i["nip"] for i in tg_only} == {nip for nip, (_, agency) in expected.items() if agency == agencies[TG]}
+
+
+async def test_as_of_is_an_iso_day_in_a_career(api: Api) -> None:
+    # A number is not read as Unix time (`as_of=0` was 1 January 1970), nor is a day no one works on accepted.
+    for as_of in ("0", "2025", "0003-01-01", "9999-12-31"):
+        answer = await api.get("/v1/talent-pool", params={"as_of": as_of, "ready_for": "jpt_pratama"})
+        assert (answer.status_code, answer.json()["errors"][0]["loc"]) == (422, ["query", "as_of"]), as_of

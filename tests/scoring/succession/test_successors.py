@@ -169,6 +169,7 @@ async def test_default_limit_scope_and_calibration_effect(
     assert (await api.as_(employee(agencies[LB], top["nip"])).get(path)).status_code == 403
     assert (await api.get(path, params={"as_of": "yesterday"})).status_code == 422
     assert (await api.get(path, params={"as_of": "0003-01-01"})).status_code == 422
+    assert (await api.get(path, params={"as_of": "1000000000"})).status_code == 422  # not Unix time (2001-09-09)
     assert (await api.get("/v1/positions/no-such-position/successors")).status_code == 404
 
 

@@ -6,13 +6,14 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from services.common.errors import install_error_handlers
 from services.common.health import ReadinessCheck, health_router
 from services.common.logging import configure_logging
 from services.common.metrics import Metrics, driver_pool_use, engine_pool_use, metrics_router
 from services.common.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from services.common.nul import refuse_nul_characters
 from services.common.openapi import install_problem_openapi
 from services.common.settings import ServiceSettings
 from services.common.tracing import TracingMiddleware
@@ -40,6 +41,7 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
+        dependencies=[Depends(refuse_nul_characters)],
         # FastAPI's own telemetry turns on with any tracer provider and puts the raw path (NIPs) on its spans;
         # ours (TracingMiddleware) names route templates only, and Prometheus has the metrics.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},

@@ -128,3 +128,31 @@ async def test_a_database_nobody_listens_for_is_a_503() -> None:
         answer = await client.get("/count")
     assert answer.status_code == 503, answer.text
     assert answer.json()["code"] == "database_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "loc"),
+    [
+        ("GET", "/items/a%00b", None, ["path", "item_id"]),
+        ("GET", "/items/a?filter=x%00", None, ["query", "filter"]),
+        ("PATCH", "/items/a", b'{"name": "a\\u0000b"}', ["body", "name"]),
+        ("PATCH", "/items/a", b'{"name": "a", "tags": {"x\\u0000": 1}}', ["body", "tags", "x\\u0000"]),
+        ("PATCH", "/items/a", b'{"name": "a", "deep": [[{"k": "\\u0000"}]]}', ["body", "deep", 0, 0, "k"]),
+    ],
+)
+async def test_a_nul_character_anywhere_is_a_422_naming_the_field(
+    method: str, path: str, body: bytes | None, loc: list[str | int]
+) -> None:
+    """PostgreSQL refuses U+0000 in text: it must be refused before any query, not become a 500."""
+    async with client_of(build_app()) as client:
+        answer = await client.request(method, path, content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["loc"] == loc
+
+
+async def test_an_escaped_backslash_before_u0000_is_text_not_a_nul() -> None:
+    async with client_of(build_app()) as client:
+        answer = await client.patch(
+            "/items/a", content=b'{"name": "C:\\\\u0000"}', headers={"content-type": "application/json"}
+        )
+    assert (answer.status_code, answer.json()) == (200, {"name": "C:\\u0000"})

@@ -25,6 +25,9 @@ from services.common.tracing import inject_trace_headers
 logger = logging.getLogger("talenta.http")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503})
+# Answers that say the service cannot serve (the breaker counts them); a 500 is a bug in one request, and
+# counting it would let one client's bad input switch a healthy service off for everyone.
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ class ServiceClient:
                 attempt += 1
                 await self._backoff(attempt)
                 continue
-            self.breaker.record(response.status_code < 500)
+            self.breaker.record(response.status_code not in UNAVAILABLE_STATUSES)
             return response
 
     @asynccontextmanager
@@ -192,7 +195,7 @@ class ServiceClient:
         self.breaker.check(self.name)
         try:
             async with self.http.stream(method, path, headers=self._headers(identity, headers), **kwargs) as resp:
-                self.breaker.record(resp.status_code < 500)
+                self.breaker.record(resp.status_code not in UNAVAILABLE_STATUSES)
                 yield resp
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             self.breaker.record(False)

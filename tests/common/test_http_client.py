@@ -91,3 +91,30 @@ async def test_slow_service_is_a_504() -> None:
     finally:
         await client.aclose()
         server.close()
+
+
+async def test_a_service_answering_500s_stays_reachable_while_503s_open_the_breaker() -> None:
+    """A 500 is one request's bug (bad input it did not expect); only "cannot serve" answers open the breaker."""
+    statuses: list[int] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": statuses.pop(0), "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    client = ServiceClient(
+        "registry",
+        ClientOptions(base_url="http://registry", breaker_failures=2, retries=0),
+        token_secret=SECRET,
+        issuer="gateway",
+        transport=httpx.ASGITransport(app),
+    )
+    try:
+        statuses += [500, 500, 500, 200]
+        assert [(await client.request("POST", "/x", identity=WHO)).status_code for _ in range(4)] == [500] * 3 + [200]
+        statuses += [503, 503]
+        for _ in range(2):
+            assert (await client.request("POST", "/x", identity=WHO)).status_code == 503
+        with pytest.raises(ServiceUnavailable):
+            await client.request("POST", "/x", identity=WHO)
+    finally:
+        await client.aclose()

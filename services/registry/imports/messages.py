@@ -156,4 +156,6 @@ class RowError:
 
 def row_error(row: int, field: str, code: str, **params: Any) -> RowError:
     """A RowError with its params."""
-    return RowError(row, field, code, tuple(sorted(params.items())))
+    # Row errors are stored (JSON in PostgreSQL, which refuses U+0000): a value quoted from the file is shown escaped.
+    shown = {k: v.replace("\x00", "\\u0000") if isinstance(v, str) else v for k, v in params.items()}
+    return RowError(row, field.replace("\x00", "\\u0000"), code, tuple(sorted(shown.items())))

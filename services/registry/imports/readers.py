@@ -51,6 +51,8 @@ def _scalar(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int | float | str):
         text = str(value).strip()
+        if "\x00" in text:  # "\u0000" in NDJSON: PostgreSQL cannot store it
+            raise TypeError("NUL character")
         return text or None
     raise TypeError("not a scalar")
 

@@ -37,6 +37,10 @@ def render(job: ImportJob, runner: ImportRunner) -> ImportRead:
     return read
 
 
+# An agency id (UUID) or code: letters, digits and dashes only, so nothing stranger reaches a query.
+AGENCY_REF = r"^[A-Za-z0-9-]+$"
+
+
 @router.post(
     "",
     status_code=202,
@@ -55,7 +59,9 @@ async def start_import(
     runner: RunnerDep,
     file: Annotated[UploadFile, File(description="The CSV or NDJSON file (UTF-8)")],
     kind: Annotated[ImportKind, Form(description="What the file holds")],
-    agency_id: Annotated[str, Form(max_length=100, description="The agency to import into (id or code)")],
+    agency_id: Annotated[
+        str, Form(max_length=100, pattern=AGENCY_REF, description="The agency to import into (id or code)")
+    ],
     mode: Annotated[ImportMode, Form(description="atomic: all rows or none; partial: the good rows")] = "atomic",
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)] = None,
 ) -> Response:

@@ -5,6 +5,7 @@ Synchronous (call it in a worker thread): the copy never holds more than one chu
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import pathlib
 import re
@@ -84,6 +85,11 @@ def _copy(source: BinaryIO, target: pathlib.Path, max_bytes: int) -> tuple[str, 
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 raise _not_utf8(chunk, exc, size - len(chunk), lines) from None
+            if b"\x00" in chunk:  # text never holds NUL, and PostgreSQL could not store it
+                line = lines + chunk[: chunk.index(b"\x00")].count(b"\n")
+                raise UnsupportedMediaType(
+                    f"The file holds a NUL byte on line {line}: it is binary, not CSV or NDJSON text.", code="not_csv"
+                )
             lines += chunk.count(b"\n")
             digest.update(chunk)
             out.write(chunk)
@@ -138,8 +144,15 @@ def _check_content(path: pathlib.Path, kind: str) -> tuple[str, str | None]:
         _check_columns(kind, keys)
         return "ndjson", None
     delimiter = sniff_delimiter(head.splitlines()[0])
-    _check_columns(kind, csv_headers(path, delimiter))
-    if not has_data_row(path, "csv", delimiter):
+    try:
+        _check_columns(kind, csv_headers(path, delimiter))
+        rows = has_data_row(path, "csv", delimiter)
+    except csv.Error as exc:  # e.g. a cell over the reader's 1 MiB limit
+        raise ValidationFailed(
+            f"The file is not CSV a spreadsheet reads: {exc}.", code="bad_csv",
+            errors=[field_error(["body", "file"], str(exc))],
+        ) from None  # fmt: skip
+    if not rows:
         raise ValidationFailed(
             "The file has a header but no rows.", code="empty_file", errors=[field_error(["body", "file"], "no rows")]
         )

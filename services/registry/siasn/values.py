@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from services.common.dates import in_range
 from services.registry.siasn.mapping_tables import normalise
 
 _DMY = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
@@ -33,9 +34,10 @@ def parse_date(text: str) -> dt.date:
     else:
         raise ValueError(f"{text[:40]!r} is not a date; SIASN sends dd-mm-yyyy")
     try:
-        return dt.date(int(year), int(month), int(day))
+        day_read = dt.date(int(year), int(month), int(day))
     except ValueError:
         raise ValueError(f"{text[:40]!r} is not a real date") from None
+    return in_range(day_read)  # the API's bounds: later date arithmetic stays within Python's years
 
 
 class Fields:
@@ -61,6 +63,8 @@ class Fields:
         if value is not None and not isinstance(value, str):
             raise self.fail(name, f"must be a string, not {type(value).__name__}")
         value = (value or "").strip()
+        if "\x00" in value:  # PostgreSQL cannot store U+0000: refuse the record, not the whole sync
+            raise self.fail(name, "holds a NUL character")
         if not value:
             if required:
                 raise self.fail(name, "is missing")

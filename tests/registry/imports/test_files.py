@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import pathlib
 
 import pytest
 from fastapi import FastAPI
 
+from services.common.errors import ValidationFailed
+from services.registry.imports.upload import store_upload
 from tests.registry.conftest import Api
 from tests.registry.factory import nip, ok
 from tests.registry.imports.conftest import MAX_IMPORT_BYTES, finished, fresh_org, run_import, upload
@@ -35,6 +38,7 @@ def import_dir(app: FastAPI) -> pathlib.Path:
         (b"nip,nama,jabatan_lama,umur\n1,2,3,4\n", 422, "bad_columns"),
         (b"name,employment_type\nA,pns\n", 422, "bad_columns"),
         (b"nip,NIP Baru,name\n1,2,3\n", 422, "bad_columns"),
+        (HEADER.encode() + b"198609262015051001,A,pns\n" * 5000 + b"198609262015051002,\x00,pns\n", 415, "not_csv"),
     ],
     ids=[
         "empty",
@@ -50,6 +54,7 @@ def import_dir(app: FastAPI) -> pathlib.Path:
         "unknown-columns",
         "missing-nip",
         "nip-twice",
+        "nul-past-the-sniffed-head",
     ],  # fmt: skip
 )
 async def test_unusable_files_are_refused_at_once(
@@ -61,6 +66,15 @@ async def test_unusable_files_are_refused_at_once(
     assert (response.status_code, response.json()["code"]) == (status, code), response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert set(import_dir(bulk_app).iterdir()) == before  # nothing left on disk
+
+
+def test_a_cell_over_the_csv_readers_limit_is_a_422(tmp_path: pathlib.Path) -> None:
+    """Python's csv module refuses cells over 1 MiB: that was a 500 at upload (the test app's limit is lower)."""
+    content = HEADER.encode() + b"198609262015051001," + b"A" * (2 << 20) + b",pns\n"
+    with pytest.raises(ValidationFailed) as refused:
+        store_upload(io.BytesIO(content), tmp_path, "01-big", "employees", 16 << 20)
+    assert refused.value.instance_code == "bad_csv"
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_refusals_name_the_problem(bulk_api: Api) -> None:
@@ -77,6 +91,8 @@ async def test_refusals_name_the_problem(bulk_api: Api) -> None:
     assert "Excel" in excel.json()["detail"]
     unnamed = await upload(bulk_api, "employees", org["code"], HEADER, filename="")  # a form field, not a file
     assert (unnamed.status_code, unnamed.json()["errors"][0]["loc"]) == (422, ["body", "file"])
+    nul = await upload(bulk_api, "employees", org["code"] + "\x00", HEADER + f"{nip()},A,pns\n")  # was a 500
+    assert (nul.status_code, nul.json()["errors"][0]["loc"]) == (422, ["body", "agency_id"])
 
 
 async def test_oversize_is_413(bulk_api: Api, bulk_app: FastAPI) -> None:
@@ -119,13 +135,16 @@ async def test_broken_ndjson_lines_and_odd_csv_rows_are_row_errors(bulk_api: Api
         f'{{"nip": "{nip(seq="215")}", "name": {{"first": "C"}}, "employment_type": "pns"}}',
         "",
         f'{{"nip": "{nip(seq="217")}", "nama": "D", "jenis_pegawai": "PNS"}}',
+        f'{{"nip": "{nip(seq="218")}", "name": "E\\u0000", "employment_type": "pns"}}',  # PostgreSQL refuses NUL
+        f'{{"nip": "{nip(seq="219")}", "name": "F", "employment_type": "pns", "x\\u0000": 1}}',
     ]
     job = await run_import(
         bulk_api, "employees", org["code"], "\n".join(lines) + "\n", filename="x.ndjson", mode="partial"
     )
     assert {(e["row"], e["code"]) for e in job["errors"]} == {
-        (2, "bad_json"), (3, "bad_json"), (4, "unknown_field"), (5, "invalid_format")}  # fmt: skip
-    assert (job["rows_written"], job["rows_total"]) == (2, 6)
+        (2, "bad_json"), (3, "bad_json"), (4, "unknown_field"), (5, "invalid_format"), (8, "invalid_format"),
+        (9, "unknown_field")}  # fmt: skip
+    assert (job["rows_written"], job["rows_total"]) == (2, 8)
     csv = HEADER + f"{nip(seq='221')},A,pns\n{nip(seq='222')},B,pns,extra\n,,\n{nip(seq='223')},C,pns,\n"
     job = await run_import(bulk_api, "employees", org["code"], csv, mode="partial")
     assert [(e["row"], e["code"]) for e in job["errors"]] == [(3, "extra_cells")]

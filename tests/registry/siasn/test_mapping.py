@@ -79,6 +79,8 @@ def test_main_record_fields_map_to_the_registry(data: StandinData) -> None:
         ("tmtPensiun", "01-10-44", "not a date"),
         ("mkTahun", 10, "must be a string"),
         ("mkBulan", "-1", "not a whole number"),
+        ("nama", "Budi\x00", "NUL character"),  # PostgreSQL cannot store it: the record, not the sync, fails
+        ("tmtPensiun", "0003-01-01", "must be between"),  # no career's day: date arithmetic would fail later
     ],
 )
 def test_a_bad_main_record_field_is_refused_by_name(data: StandinData, field: str, value: Any, reason: str) -> None:

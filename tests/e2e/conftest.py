@@ -2,7 +2,8 @@
 
 As `make run` does (through the same launcher), but on PostgreSQL: migrations, the registry's demo data (small,
 and eight agencies so that scale-out has many), the gateway's demo accounts, environment `local`. Every
-service exports its spans to an OTLP receiver in this process and logs JSON to its own file.
+service exports its spans to an OTLP receiver in this process and logs JSON to its own file (in pytest's
+temporary directory, or in TALENTA_E2E_LOG_DIR when set).
 """
 
 from __future__ import annotations

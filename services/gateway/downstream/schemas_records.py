@@ -10,6 +10,14 @@ from pydantic import BaseModel, Field
 from services.gateway.downstream.schemas_registry import AGENCY_REF, NIP, EmployeeRead, Input, Rating
 
 
+class Provenance(BaseModel):
+    """Where a record came from (`manual`, `import`, `siasn`), who recorded it and when."""
+
+    source: str = Field(examples=["manual"])
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
 class TransferCreate(Input):
     agency_id: str = AGENCY_REF
     unit_id: str | None = None
@@ -22,7 +30,7 @@ class PerformanceRatingPut(Input):
     work_behavior: Rating
 
 
-class PerformanceRatingRead(BaseModel):
+class PerformanceRatingRead(Provenance):
     nip: str = NIP
     year: int = Field(examples=[2025])
     work_result: Rating
@@ -37,7 +45,7 @@ class CompetencyAssessmentCreate(Input):
     levels: dict[str, int] = Field(examples=[{"integritas": 3, "kerja_sama": 4}], description="Each 1 to 5")
 
 
-class CompetencyAssessmentRead(BaseModel):
+class CompetencyAssessmentRead(Provenance):
     id: str
     nip: str = NIP
     assessed_on: dt.date
@@ -55,7 +63,7 @@ class PotentialAssessmentCreate(Input):
     aspects: dict[str, float] | None = Field(default=None, description="The 8 aspect codes of DOMAIN.md, 0-100")
 
 
-class PotentialAssessmentRead(BaseModel):
+class PotentialAssessmentRead(Provenance):
     id: str
     nip: str = NIP
     assessed_on: dt.date
@@ -69,9 +77,13 @@ class AwardCreate(Input):
     level: Literal["agency", "regional", "national"]
 
 
-class AwardRead(AwardCreate):
+class AwardRead(Provenance):
+    # Not an AwardCreate: inputs refuse unknown fields, and an answer carries more than was sent.
     id: str
     nip: str = NIP
+    awarded_on: dt.date
+    name: str
+    level: Literal["agency", "regional", "national"]
 
 
 class DisciplinaryActionCreate(Input):
@@ -81,12 +93,17 @@ class DisciplinaryActionCreate(Input):
     reason: str | None = None
 
 
-class DisciplinaryActionRead(DisciplinaryActionCreate):
+class DisciplinaryActionRead(Provenance):
     id: str
     nip: str = NIP
+    level: Literal["ringan", "sedang", "berat"]
+    starts_on: dt.date
+    ends_on: dt.date
+    reason: str | None = None
+    in_force: bool = Field(description="In force today (Asia/Jakarta)")
 
 
-class HistoryRow(BaseModel):
+class HistoryRow(Provenance):
     id: str
     valid_from: dt.date
     valid_to: dt.date | None = Field(description="Null: current")

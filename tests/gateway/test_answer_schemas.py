@@ -1,0 +1,73 @@
+"""The public schemas of forwarded answers against what the registry and scoring document for the same route.
+
+The gateway passes answers through unchanged, so its documented schema must admit every answer the downstream
+documents: it may not require a field the downstream does not send, nor refuse (additionalProperties false) one
+it does. AwardRead and DisciplinaryActionRead did, inheriting the inputs' `extra="forbid"`; schemathesis found it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.gateway.app import create_app as gateway_app
+from services.gateway.downstream.router import ROUTES
+from services.registry.app import create_app as registry_app
+from services.scoring.app import create_app as scoring_app
+
+Schema = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, Schema]:
+    return {
+        "gateway": gateway_app().openapi(),
+        "registry": registry_app().openapi(),
+        "scoring": scoring_app().openapi(),
+    }
+
+
+def resolve(document: Schema, schema: Schema) -> Schema:
+    """A schema with its $ref followed, and `X | None` read as X."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    options = [option for option in schema.get("anyOf", ()) if option.get("type") != "null"]
+    return resolve(document, options[0]) if len(options) == 1 else schema
+
+
+def answer(document: Schema, path: str, method: str, status: int) -> Schema | None:
+    """The JSON schema of one operation's answer with `status`, or None when it documents none."""
+    operation = document["paths"].get(path, {}).get(method.lower())
+    content = (operation or {}).get("responses", {}).get(str(status), {}).get("content", {})
+    schema = content.get("application/json", {}).get("schema")
+    return resolve(document, schema) if schema else None
+
+
+def objects(document: Schema, schema: Schema) -> list[tuple[str, Schema]]:
+    """The object itself and, for a page, its items."""
+    found = [("answer", schema)]
+    items = schema.get("properties", {}).get("items", {})
+    if items.get("type") == "array" and "next_cursor" in schema.get("properties", {}):
+        found.append(("items", resolve(document, items["items"])))
+    return found
+
+
+def test_every_forwarded_answer_fits_the_public_schema(documents: dict[str, Schema]) -> None:
+    gateway = documents["gateway"]
+    checked, problems = 0, []
+    for route in ROUTES:
+        downstream = documents[route.service]
+        theirs = answer(downstream, route.path.removeprefix("/api"), route.method, route.status)
+        ours = answer(gateway, route.path, route.method, route.status)
+        if theirs is None or ours is None:
+            continue
+        for (where, public), (_, internal) in zip(objects(gateway, ours), objects(downstream, theirs), strict=False):
+            sent = set(internal.get("properties", {}))
+            if missing := set(public.get("required", ())) - sent:
+                problems.append(f"{route.method} {route.path} ({where}) requires fields never sent: {sorted(missing)}")
+            if public.get("additionalProperties") is False and (refused := sent - set(public.get("properties", {}))):
+                problems.append(f"{route.method} {route.path} ({where}) refuses fields it is sent: {sorted(refused)}")
+            checked += 1
+    assert not problems, "\n".join(problems)
+    assert checked >= 40  # the comparison really ran over the route table

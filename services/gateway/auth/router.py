@@ -17,6 +17,7 @@ from services.gateway.audit.service import build_events
 from services.gateway.auth import service
 from services.gateway.auth.dependencies import CurrentPrincipal
 from services.gateway.auth.exceptions import OAuthError, invalid_client
+from services.gateway.auth.forms import read_form, refuse_nul
 from services.gateway.auth.schemas import JWKSet, MeRead, OAuthErrorBody, TokenResponse
 from services.gateway.auth.tokens import verify_access_token
 from services.gateway.state import gateway_state
@@ -60,7 +61,7 @@ def _client_credentials(request: Request, form: FormData) -> tuple[str | None, s
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise invalid_client("Malformed HTTP Basic credentials.", basic=True) from exc
         # RFC 6749 2.3.1: both parts are form-urlencoded before Basic encoding.
-        return unquote(client_id), unquote(secret), True
+        return refuse_nul(unquote(client_id), "client id"), refuse_nul(unquote(secret), "client secret"), True
     return _str(form, "client_id"), _str(form, "client_secret"), False
 
 
@@ -134,7 +135,10 @@ def _throttle_keys(request: Request, form: FormData) -> list[str]:
 async def token(request: Request, session: SessionDep) -> Response:
     """Issue tokens: client_credentials, authorization_code (PKCE S256), refresh_token, or password."""
     state = gateway_state(request)
-    form = await request.form()
+    try:
+        form = await read_form(request)
+    except OAuthError as exc:
+        return JSONResponse(exc.body(), status_code=exc.http_status, headers={**exc.headers, **NO_STORE})
     grant = _str(form, "grant_type") or "unknown"
     grant = grant if grant in KNOWN_GRANTS else "unknown"  # it names the audit action: no free text
     keys = _throttle_keys(request, form)
@@ -197,8 +201,10 @@ def _token_events(issued: service.IssuedTokens, grant: str) -> list[dict[str, An
     "/api/v1/auth/revoke",
     summary="Token revocation (RFC 7009)",
     status_code=200,
+    response_class=Response,  # an empty 200: no media type to document
     responses={
         200: {"description": "Revoked, or the token was unknown (RFC 7009 2.2)"},
+        400: {"model": OAuthErrorBody, "description": "RFC 6749 5.2 error (e.g. no token)"},
         401: {"model": OAuthErrorBody, "description": "invalid_client"},
     },
     openapi_extra=_form_body(
@@ -217,9 +223,9 @@ def _token_events(issued: service.IssuedTokens, grant: str) -> list[dict[str, An
 async def revoke(request: Request, session: SessionDep) -> Response:
     """Revoke a refresh token (its whole sign-in) or an access token; unknown tokens are ignored."""
     state = gateway_state(request)
-    form = await request.form()
-    token_value = _str(form, "token")
     try:
+        form = await read_form(request)
+        token_value = _str(form, "token")
         client_id, secret, basic = _client_credentials(request, form)
         client = await service.authenticate_client(
             session, client_id, secret, basic=basic, require_secret=False, demo_allowed=state.auth.demo_allowed

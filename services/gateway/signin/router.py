@@ -12,6 +12,7 @@ from services.common.db import SessionDep
 from services.gateway.audit.service import build_events
 from services.gateway.auth import repository, service
 from services.gateway.auth.exceptions import OAuthError
+from services.gateway.auth.forms import read_form
 from services.gateway.signin.pages import PAGE_HEADERS, error_page, sign_in_page
 from services.gateway.state import gateway_state
 
@@ -64,7 +65,13 @@ _AUTHORIZE_PARAMS = [
     "/api/v1/auth/authorize",
     response_class=HTMLResponse,
     summary="Authorization endpoint: the sign-in page",
-    responses={303: {"description": "Redirect back with `error` (bad request of a known client)"}},
+    responses={
+        303: {"description": "Redirect back with `error` (bad request of a known client)"},
+        400: {
+            "description": "A page for the person: unknown client or redirect_uri (never redirected to)",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+    },
     openapi_extra={"parameters": _AUTHORIZE_PARAMS},
 )
 async def authorize_page(request: Request, session: SessionDep) -> Response:
@@ -76,11 +83,39 @@ async def authorize_page(request: Request, session: SessionDep) -> Response:
     return HTMLResponse(sign_in_page(client.name, params), headers=PAGE_HEADERS)
 
 
-@router.post("/api/v1/auth/authorize", response_class=HTMLResponse, include_in_schema=False)
+_PAGE = {"content": {"text/html": {"schema": {"type": "string"}}}}
+_SIGN_IN_FORM = {
+    "type": "object",
+    "required": ["client_id", "redirect_uri", "code_challenge", "code_challenge_method", "username", "password"],
+    "properties": {
+        **{p["name"]: {"type": "string"} for p in _AUTHORIZE_PARAMS},
+        "username": {"type": "string"},
+        "password": {"type": "string", "format": "password"},
+    },
+}
+
+
+@router.post(
+    "/api/v1/auth/authorize",
+    response_class=HTMLResponse,
+    summary="The sign-in page's form",
+    responses={
+        303: {"description": "Signed in: back to the redirect_uri with `code` and `state` (or with `error`)"},
+        400: {"description": "Unknown client or redirect_uri, or an unreadable form", **_PAGE},
+        401: {"description": "Wrong username or password: the page again, with the error", **_PAGE},
+        429: {"description": "Too many failed attempts: the page again (Retry-After)", **_PAGE},
+    },
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": _SIGN_IN_FORM}}}
+    },
+)
 async def authorize_sign_in(request: Request, session: SessionDep) -> Response:
     """The sign-in form's POST: on success redirect back with a one-time code and the state."""
     state = gateway_state(request)
-    form = await request.form()
+    try:
+        form = await read_form(request)
+    except OAuthError as exc:
+        return HTMLResponse(error_page(exc.detail), status_code=400, headers=PAGE_HEADERS)
     params = {k: v for k, v in form.items() if isinstance(v, str)}
     client, answer = await _authorize_client(session, params)
     if answer is not None:

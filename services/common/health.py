@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from services.common.errors import ServiceUnavailable, problem_response
+from services.common.errors import ServiceUnavailable, problem_response, problem_responses
 
 ReadinessCheck = Callable[[Request], Awaitable[None]]
 logger = logging.getLogger("talenta.health")
@@ -37,7 +37,7 @@ def health_router(checks: dict[str, ReadinessCheck], timeout_seconds: float = 3.
         "/readyz",
         response_model=Health,
         summary="Readiness",
-        responses={503: {"description": "A dependency is unreachable"}},
+        responses={503: {**problem_responses(503)[503], "description": "A dependency is unreachable"}},
     )
     async def readyz(request: Request) -> Health | Response:
         """Ready: the database and every dependency this service needs answer."""

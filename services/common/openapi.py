@@ -20,14 +20,17 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
-    """Rewrite FastAPI's default 422 (plain JSON) as problem+json, and add the 503 every database route can answer."""
+    """Document as problem+json what any route may answer: 422 (FastAPI's own is plain JSON), 413 and 503."""
     for path, item in schema.get("paths", {}).items():
         for operation in item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            if "422" in responses:
+            if "422" in responses or operation.get("parameters") or operation.get("requestBody"):
+                # Any input can be refused, if only for a NUL character (services.common.nul).
                 responses["422"] = _problem("Invalid input")
+            if operation.get("requestBody"):  # every body has a size limit (BodyLimitMiddleware)
+                responses.setdefault("413", _problem("The body is larger than the limit"))
             if path not in _UNCHECKED_PATHS:
                 responses.setdefault("503", _problem("A dependency (database or service) is unavailable; retry"))
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})

@@ -83,7 +83,9 @@ def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
     if route.method in ("PATCH", "DELETE", "PUT"):
         errors += [412, 428]
     if route.method in ("POST", "PUT", "PATCH"):
-        errors += [409]
+        errors += [409, 413]
+    if route.media_type == "multipart/form-data":
+        errors += [415]  # a file that is not CSV or NDJSON text
     return {route.status: success, **problem_responses(*sorted(errors))}
 
 

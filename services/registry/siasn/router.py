@@ -72,7 +72,10 @@ async def get_sync(sync_id: str, session: SessionDep, scope: ScopeDep, runner: R
 @router.put(
     "/v1/agencies/{agency_id}/siasn-credentials",
     response_model=CredentialsRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses={
+        201: {"model": CredentialsRead, "description": "Set for the first time"},
+        **problem_responses(401, 403, 404, 422),
+    },
 )
 async def put_credentials(
     agency_id: str, body: CredentialsWrite, session: SessionDep, scope: ScopeDep, settings: SettingsDep

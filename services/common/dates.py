@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?")
 
 
 def _iso_only(value: Any) -> Any:
@@ -42,3 +43,21 @@ Day = Annotated[dt.date, BeforeValidator(_iso_only), AfterValidator(in_range)]
 # The end of something that may have no foreseeable end (a sanction "until further notice" is often written
 # 9999-12-31): compared with other days, never shifted by years, so any year up to 9999 is safe.
 OpenEnd = Annotated[dt.date, BeforeValidator(_iso_only), AfterValidator(_not_before_earliest)]
+
+
+def _iso_instant_only(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_INSTANT.fullmatch(value):
+        raise ValueError("must be an ISO 8601 timestamp, e.g. 2025-12-31T08:00:00+07:00")
+    if not isinstance(value, str | dt.datetime):
+        raise ValueError("must be an ISO 8601 timestamp, e.g. 2025-12-31T08:00:00+07:00")
+    return value
+
+
+def _utc_in_range(moment: dt.datetime) -> dt.datetime:
+    # Naive means UTC. The day is checked before converting: 0001-01-01T00:00+14:00 has no UTC in Python.
+    in_range(moment.date())
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+# A moment in time (a `since` filter), answered in UTC; numbers (Unix time) and years outside 1900-2100 refused.
+Instant = Annotated[dt.datetime, BeforeValidator(_iso_instant_only), AfterValidator(_utc_in_range)]

@@ -177,3 +177,13 @@ async def test_malformed_nip_in_path_is_422(client: httpx.AsyncClient, token_for
     response = await client.get("/api/v1/employees/12345/history", headers=bearer(token))
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["path", "nip"]
+
+
+async def test_since_is_an_iso_timestamp_in_range(client: httpx.AsyncClient, token_for: TokenFor) -> None:
+    """`0.5` was read as Unix time; a year-1 or year-9999 moment with an offset has no UTC in Python (a 500)."""
+    national = bearer(await token_for(["national_admin"], agency_id=None))
+    for since in ("0.5", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "yesterday"):
+        answer = await client.get("/api/v1/audit-events", params={"since": since}, headers=national)
+        assert (answer.status_code, answer.json()["errors"][0]["loc"]) == (422, ["query", "since"]), since
+    for since in ("2025-01-01", "2025-01-01T07:00:00+07:00", "2025-01-01T00:00:00Z"):
+        assert (await client.get("/api/v1/audit-events", params={"since": since}, headers=national)).status_code == 200

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from services.common.dates import Instant
 from services.common.db import SessionDep
 from services.common.errors import Forbidden, problem_responses
 from services.common.pagination import Page, PageDep
@@ -25,15 +25,13 @@ async def audit_events(
     page: PageDep,
     nip: Annotated[str | None, Query(pattern=r"^\d{18}$", description="Events about this person")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="Subject, username or client id")] = None,
-    since: Annotated[dt.datetime | None, Query(description="ISO 8601 timestamp")] = None,
+    since: Annotated[Instant | None, Query(description="ISO 8601 timestamp (UTC when no offset is given)")] = None,
 ) -> Page[AuditEventRead]:
     """Audit events, newest first; agency admins see events by or about their agency."""
     grant = decide(principal, "audit:read")
     if grant is None:
         raise Forbidden("Reading the audit trail needs audit:read.", code="insufficient_permission")
     agency = None if grant.reach is Reach.ALL else principal.agency_id
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=dt.UTC)
     items, cursor = await service.list_events(session, page, nip=nip, actor=actor, since=since, agency_id=agency)
     return Page(items=[AuditEventRead.model_validate(e) for e in items], next_cursor=cursor)
 

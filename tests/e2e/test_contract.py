@@ -15,24 +15,16 @@ import urllib.request
 
 import pytest
 
-from services.launcher.stack import ROOT, Stack
+from services.launcher.stack import Stack
+from tests.contract_checker import COPY, FILES, SHARED, checker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]  # a hung process fails the test, not CI
-SHARED = ROOT.parent / "shared" / "tools"
-COPY = pathlib.Path(__file__).parent / "contract"
-FILES = ("check_api_contract.py", "api_contract.json")
-
-
-def checker_dir() -> pathlib.Path:
-    """The shared checker when it sits beside the repository, else the copy."""
-    return SHARED if all((SHARED / name).is_file() for name in FILES) else COPY
 
 
 def check(source: str) -> subprocess.CompletedProcess[str]:
     """Run the checker on a URL or a saved document."""
-    checker = checker_dir() / "check_api_contract.py"
     return subprocess.run(
-        [sys.executable, str(checker), source], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, str(checker()), source], capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -51,7 +43,7 @@ def test_the_live_openapi_document_covers_the_contract(stack: Stack, tmp_path: p
 
 
 def test_the_copy_is_the_shared_contract() -> None:
-    if checker_dir() == COPY:
+    if checker().parent == COPY:
         pytest.skip("no shared/tools beside the repository: the copy is all there is")
     stale = [name for name in FILES if not filecmp.cmp(SHARED / name, COPY / name, shallow=False)]
     assert not stale, f"refresh tests/e2e/contract/ from {SHARED}: {stale} changed"

@@ -120,15 +120,10 @@ async def test_two_workers_complete_every_review_exactly_once_as_one_worker_woul
     assert {row["review_id"]: (row["n"], row["people"]) for row in counts} == {
         review_id: (total, total) for review_id, total in rows_total.items()
     }
-    completed_lines = Counter(
-        json.loads(line)["review_id"]
-        for worker in WORKERS
-        for line in (scoring.stack.log_dir / f"{worker}.log").read_text().splitlines()
-        if '"review completed"' in line
-    )
-    assert {review_id: completed_lines[review_id] for review_id in shared.values()} == dict.fromkeys(
-        shared.values(), 1
-    )  # each exactly once, across both workers' logs
+    # A worker logs a review after its transaction commits, so the last line may follow the database by a moment.
+    expected = dict.fromkeys(shared.values(), 1)
+    logged = await until(lambda: completed_in_logs(scoring, list(shared.values())), lambda c: c == expected, 10)
+    assert logged == expected  # each exactly once, across both workers' logs
     jobs = [await metric(scoring.stack, w, 'scoring_review_jobs_total{outcome="completed"}') for w in WORKERS]
     assert sum(jobs) == len(shared)
     assert await metric(scoring.stack, API, "scoring_review_jobs_total{") == 0  # the API process runs none
@@ -142,6 +137,17 @@ async def test_two_workers_complete_every_review_exactly_once_as_one_worker_woul
             assert await placements(scoring, review_id) == await placements(scoring, alone[pair]), pair
     finally:
         await asyncio.to_thread(scoring.stack.restart, WORKERS[1])
+
+
+async def completed_in_logs(scoring: Scoring, review_ids: list[str]) -> dict[str, int]:
+    """How many "review completed" lines each review has across both workers' logs."""
+    lines = Counter(
+        json.loads(line)["review_id"]
+        for worker in WORKERS
+        for line in (scoring.stack.log_dir / f"{worker}.log").read_text().splitlines()
+        if '"review completed"' in line
+    )
+    return {review_id: lines[review_id] for review_id in review_ids}
 
 
 async def placements(scoring: Scoring, review_id: str) -> list[tuple[Any, ...]]:

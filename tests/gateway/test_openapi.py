@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import subprocess
 import sys
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-CHECKER = pathlib.Path(os.environ.get("TALENTA_SHARED_DIR", REPO.parent / "shared")) / "tools" / "check_api_contract.py"
+from tests.contract_checker import checker
 
 
 def test_contract_check_passes(app: FastAPI, tmp_path: pathlib.Path) -> None:
-    if not CHECKER.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"contract checker missing at {CHECKER}")
-        pytest.skip(f"contract checker missing at {CHECKER}")
     spec = tmp_path / "openapi.json"
     spec.write_text(json.dumps(app.openapi()))
-    result = subprocess.run([sys.executable, str(CHECKER), str(spec)], capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, str(checker()), str(spec)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

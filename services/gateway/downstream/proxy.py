@@ -12,7 +12,7 @@ from starlette.responses import Response
 from services.common.errors import AppError, Forbidden, NotFound, invalid
 from services.common.http import ServiceClient
 from services.common.service_token import CallerIdentity
-from services.gateway.audit.service import NIP_PATTERN, build_events, nips_in
+from services.gateway.audit.service import MAX_NIPS_PER_ANSWER, NIP_PATTERN, build_events, nips_in
 from services.gateway.auth.principal import Principal
 from services.gateway.downstream.routes import Route
 from services.gateway.permissions import Grant, Reach, decide, sees_personal_data
@@ -74,6 +74,18 @@ def internal_path(route: Route, params: dict[str, Any]) -> str:
     return route.path.removeprefix("/api").format(**values)
 
 
+def nips_in_csv(body: bytes) -> list[str | None]:
+    """The NIPs of a CSV download (its first column), for the audit trail: a spreadsheet is a read of every row."""
+    found: dict[str | None, None] = {}
+    for line in body.splitlines()[1:]:
+        nip = line.split(b",", 1)[0].decode(errors="replace")
+        if NIP_PATTERN.match(nip):
+            found[nip] = None
+            if len(found) >= MAX_NIPS_PER_ANSWER:
+                break
+    return list(found)
+
+
 def _public_location(location: str, client: ServiceClient) -> str:
     base = str(client.http.base_url).rstrip("/")
     if location.startswith(base):
@@ -120,6 +132,8 @@ async def forward(request: Request, principal: Principal, route: Route) -> Respo
 def _people_in(body: bytes, content_type: str, path_nip: str | None) -> tuple[list[str | None], str | None]:
     nips: list[str | None] = [path_nip] if path_nip else []
     agency: str | None = None
+    if body and content_type.startswith("text/csv"):
+        return (nips_in_csv(body) or [None]), None
     if body and "json" in content_type and "problem" not in content_type:
         try:
             data = orjson.loads(body)

@@ -77,8 +77,8 @@ def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
     success: dict[str, Any] = {"description": route.summary, "headers": _RESPONSE_HEADERS}
     if route.response is not None:
         success["model"] = route.response
-    elif route.media_type == "image/svg+xml":
-        success["content"] = {"image/svg+xml": {"schema": {"type": "string"}}}
+    elif route.media_type in ("image/svg+xml", "text/csv"):
+        success["content"] = {route.media_type: {"schema": {"type": "string"}}}
     errors = [401, 403, 404, 422, 429, 503, 504]
     if route.method in ("PATCH", "DELETE", "PUT"):
         errors += [412, 428]

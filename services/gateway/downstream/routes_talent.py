@@ -86,6 +86,26 @@ TALENT_ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "GET",
+        REVIEW + "/placements.csv",
+        S,
+        T_READ,
+        "Download a review's placements as CSV",
+        "talent",
+        None,
+        audit="placements.export",
+        query=(
+            Query("box", "Effective box 1-9", "integer"),
+            Query("status", "placed or incomplete"),
+            Query("unit_id", "Unit"),
+        ),
+        media_type="text/csv",
+        description="Download a completed review's placements as CSV for the talent committee's spreadsheet: UTF-8 "
+        "with a BOM, one row a person, the same filters as the list. A text cell that a spreadsheet would run as a "
+        "formula (starting with =, +, -, @, tab or carriage return) is prefixed with an apostrophe, so imported "
+        "names and reasons are shown, never run",
+    ),
+    Route(
+        "GET",
         REVIEW + "/placements/{nip}",
         S,
         T_READ,

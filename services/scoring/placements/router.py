@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
-from starlette.responses import Response
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response, StreamingResponse
 
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
@@ -13,8 +13,9 @@ from services.common.etag import make_etag
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageDep
 from services.scoring.dependencies import AccessDep
-from services.scoring.placements import service
+from services.scoring.placements import export, service
 from services.scoring.placements.schemas import CalibrationCreate, NineBox, PlacementRead
+from services.scoring.placements.spreadsheet import csv_chunks
 from services.scoring.placements.svg import nine_box_svg
 from services.scoring.responses import json_response
 
@@ -36,6 +37,31 @@ async def list_placements(
     where = service.box_filter(box, status, unit_id)
     items, cursor = await service.list_placements(session, access, review_id, where, page)
     return json_response(Page[PlacementRead](items=items, next_cursor=cursor))
+
+
+@router.get(
+    "/placements.csv",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The CSV, one row a person"},
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+)
+async def download_placements(
+    request: Request,
+    review_id: str,
+    session: SessionDep,
+    access: AccessDep,
+    box: Annotated[int | None, Query(ge=1, le=9, description="Effective box (calibrated where calibrated)")] = None,
+    status: Annotated[str | None, Query(description="placed or incomplete")] = None,
+    unit_id: Annotated[str | None, Query(max_length=36)] = None,
+) -> StreamingResponse:
+    """Download a completed review's placements as CSV for the committee's spreadsheet (formulas neutralised)."""
+    ready = await export.prepare_export(session, access, review_id, service.box_filter(box, status, unit_id))
+    chunks = csv_chunks(export.placement_rows(request.app.state.sessionmaker, ready))
+    name = f"placements-{ready.review_id}.csv"  # the stored id, never the path's text: no header injection
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
+    return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/placements/{nip}", response_model=PlacementRead, responses=problem_responses(401, 404, 409, 422))

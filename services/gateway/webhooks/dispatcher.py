@@ -32,12 +32,13 @@ from services.gateway.events.client import read_feed
 from services.gateway.settings import GatewaySettings
 from services.gateway.webhooks.models import DELIVERED, FAILED, PENDING, DeliveryAttempt, Webhook, WebhookDelivery
 from services.gateway.webhooks.repository import WebhookRepository
-from services.gateway.webhooks.service import SECRET_INFO
+from services.gateway.webhooks.service import SECRET_INFO, resolves_inside
 from services.gateway.webhooks.signing import delivery_headers
 
 logger = logging.getLogger("talenta.gateway.webhooks")
 IDENTITY = system_identity("gateway")
 FEED_PAGE = 500
+PRIVATE_ADDRESS = "private_address"  # the endpoint's name resolved inside the deployment: nothing sent
 _EVENT_FIELDS = ("id", "type", "source", "subject", "agency_id", "occurred_at", "data")
 
 
@@ -115,17 +116,22 @@ class Dispatcher:
         status: int | None = None
         error: str | None = None
         try:
-            secret = self.cipher.decrypt(webhook.secret_encrypted, webhook.id).decode()
-            stamp = int(time.time())
-            headers = delivery_headers(
-                secret, stamp, delivery.body, delivery.event_id, delivery.event_type, delivery.id
-            )
-            response = await self.http.post(webhook.url, content=delivery.body, headers=headers)
-            status = response.status_code
+            if not self.settings.is_local and await resolves_inside(webhook.url):
+                error = PRIVATE_ADDRESS  # nothing sent; retried like a failure, since the name may be fixed
+            else:
+                status = await self._post(delivery, webhook)
         except Exception as exc:  # the receiver unreachable, slow, or the secret unreadable: recorded, retried
             error = type(exc).__name__
         spent = (time.perf_counter() - started) * 1000
         await self._record(delivery, status, error, spent)
+
+    async def _post(self, delivery: WebhookDelivery, webhook: Webhook) -> int:
+        secret = self.cipher.decrypt(webhook.secret_encrypted, webhook.id).decode()
+        headers = delivery_headers(
+            secret, int(time.time()), delivery.body, delivery.event_id, delivery.event_type, delivery.id
+        )
+        response = await self.http.post(webhook.url, content=delivery.body, headers=headers)
+        return response.status_code
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try after `attempts` failed ones: base x 2^(attempts-1), capped."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import socket
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -47,6 +49,17 @@ def check_endpoint(url: str, local: bool, loc: list[str | int]) -> str:
         if host == "localhost" or (address is not None and not address.is_global):
             raise invalid(loc, "must not point at a local or private address")
     return url
+
+
+async def resolves_inside(url: str) -> bool:
+    """Whether the URL's host resolves to any loopback, private or link-local address right now.
+
+    A name checked only at registration can later be pointed (or rebound) at an address inside the deployment,
+    so the dispatcher asks again before every delivery outside local mode."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    found = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    return any(not ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]).is_global for info in found)
 
 
 def _check_events(access: EventAccess, events: Sequence[str], loc: list[str | int]) -> list[str]:

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from services.gateway.webhooks.dispatcher import Dispatcher
+from services.gateway.webhooks.service import resolves_inside
 from tests.gateway.events.conftest import ROOT, Receiver, Stack
 from tests.gateway.events.test_feed import created
 
@@ -198,3 +199,33 @@ async def test_gives_up_after_the_retry_window(stack: Stack, receiver: Receiver)
     assert delivery["next_attempt_at"] is None
     assert 2 <= delivery["attempts"] == len(delivery["attempt_log"]) <= 4  # 0.2, 0.4, 0.8 s ... past 1 s: given up
     assert {a["status_code"] for a in delivery["attempt_log"]} == {500}
+
+
+async def test_a_name_that_resolves_inside_is_never_sent_to_outside_local_mode(
+    stack: Stack, receiver: Receiver
+) -> None:
+    national = await stack.token(["national_admin"])
+    agency = await created(stack, national, "/api/v1/agencies", {"code": "pemkab-hook-inside", "name": "Inside"})
+    admin = await stack.token(["agency_admin"], agency_id=agency["id"])
+    url = receiver.url.replace("127.0.0.1", "localhost")  # a name, as a rebound DNS record would be
+    hook = await created(stack, admin, "/api/v1/webhooks", {"url": url, "events": ["employee.changed"]})
+    runner = dispatcher(stack, environment="production")  # registered in local mode, delivered as in production
+    await until_quiet(runner, rounds=3)
+    person = {"nip": "198404042008041001", "name": "P", "employment_type": "pns", "agency_id": agency["id"]}
+    await created(stack, admin, "/api/v1/employees", person)
+    try:
+        await until_quiet(runner, rounds=10)
+    finally:
+        await runner.stop()
+    assert receiver.received == []
+    [delivery] = (await stack.client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=admin)).json()["items"]
+    assert delivery["status"] == "pending"
+    assert {(a["status_code"], a["error"]) for a in delivery["attempt_log"]} == {(None, "private_address")}
+
+
+async def test_resolves_inside() -> None:
+    assert await resolves_inside("https://localhost:8443/hook")
+    assert await resolves_inside("https://10.1.2.3/hook")
+    assert await resolves_inside("https://[::1]/hook")
+    assert await resolves_inside("https://169.254.169.254/latest/meta-data")  # cloud metadata
+    assert not await resolves_inside("https://8.8.8.8/hook")  # a global literal: no DNS asked

@@ -47,3 +47,12 @@ async def test_the_openapi_documents_what_they_answer(client: httpx.AsyncClient)
     assert "400" in paths[REVOKE]["post"]["responses"]
     assert "text/html" in paths[AUTHORIZE]["get"]["responses"]["400"]["content"]
     assert set(paths[AUTHORIZE]["post"]["responses"]) >= {"303", "400", "401", "429"}
+
+
+async def test_an_unknown_token_type_hint_is_ignored_as_rfc_7009_says(client: httpx.AsyncClient) -> None:
+    """Schemathesis found the OpenAPI promising a refusal (an enum) that RFC 7009 2.1 forbids."""
+    answer = await client.post(REVOKE, data={"token": "rt_unknown", "token_type_hint": "\u00ee\U0001f600"})
+    assert (answer.status_code, answer.content) == (200, b"")
+    form = (await client.get("/openapi.json")).json()["paths"][REVOKE]["post"]["requestBody"]["content"]
+    hint = form["application/x-www-form-urlencoded"]["schema"]["properties"]["token_type_hint"]
+    assert "enum" not in hint

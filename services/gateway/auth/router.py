@@ -213,7 +213,12 @@ def _token_events(issued: service.IssuedTokens, grant: str) -> list[dict[str, An
             "required": ["token"],
             "properties": {
                 "token": {"type": "string"},
-                "token_type_hint": {"type": "string", "enum": ["access_token", "refresh_token"]},
+                # RFC 7009 2.1: an unknown hint is ignored, not refused; an enum would promise a refusal.
+                "token_type_hint": {
+                    "type": "string",
+                    "description": "access_token or refresh_token; any other value is ignored",
+                    "examples": ["refresh_token"],
+                },
                 "client_id": {"type": "string"},
                 "client_secret": {"type": "string"},
             },

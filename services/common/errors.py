@@ -196,9 +196,20 @@ _HTTP_STATUS_ERRORS: dict[int, type[AppError]] = {
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     errors = []
     for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            errors.append(_malformed_json(err))
+            continue
         loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", ())]
         errors.append(FieldError(loc=loc, message=str(err.get("msg", "invalid value")), type=err.get("type")))
     return errors
+
+
+def _malformed_json(err: Any) -> FieldError:
+    # FastAPI puts the character offset where a field name goes (["body", 15]): a client read "15" as a field.
+    position = next((p for p in err.get("loc", ())[1:] if isinstance(p, int)), None)
+    reason = str((err.get("ctx") or {}).get("error") or "malformed")
+    where = f" at character {position}" if position is not None else ""
+    return FieldError(loc=["body"], message=f"not valid JSON{where}: {reason}", type="json_invalid")
 
 
 async def _app_error_handler(_: Request, exc: Exception) -> Response:
@@ -216,6 +227,15 @@ async def _request_validation_handler(_: Request, exc: Exception) -> Response:
 
 # FastAPI's answer when a body cannot be read as JSON at all (not UTF-8, nested past the parser's depth ...).
 _UNREADABLE_BODY = "There was an error parsing the body"
+# python-multipart's most common refusal of a well-meant upload: a part header over its 4 KiB line limit.
+_FORM_HINTS = {"Invalid multipart data.": " (a part's headers, its file name included, fit in 4 KiB)"}
+
+
+def _unreadable_body(detail: str) -> AppError:
+    if detail == _UNREADABLE_BODY:
+        return invalid(["body"], "not readable as JSON: UTF-8, nested at most a few hundred levels deep")
+    hint = _FORM_HINTS.get(detail, "")
+    return invalid(["body"], f"not readable as a form: {detail}{hint}")
 
 
 def _allowed_methods(request: Request) -> str:
@@ -231,10 +251,11 @@ def _allowed_methods(request: Request) -> str:
 
 async def _http_exception_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
-        # Bad input is a 422 naming the field, as for malformed JSON; here the field is the whole body.
-        unreadable = invalid(["body"], "not readable as JSON: UTF-8, nested at most a few hundred levels deep")
-        return problem_response(unreadable.to_problem())
+    if exc.status_code == 400:
+        # Only Starlette and FastAPI raise a 400 (a body they cannot read: JSON past the parser, or a form whose
+        # framing is broken, e.g. a file name longer than a part's header may be). Bad input is a 422 naming
+        # the field, as for malformed JSON; here the field is the whole body.
+        return problem_response(_unreadable_body(str(exc.detail)).to_problem())
     if exc.status_code == 405:
         exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(request)}
     cls = _HTTP_STATUS_ERRORS.get(exc.status_code)

@@ -82,6 +82,22 @@ async def test_an_unreadable_body_is_a_422_naming_the_body(body: bytes) -> None:
     assert problem["errors"][0]["loc"][0] == "body"
 
 
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [(b'{"name": "a\x00b"}', "at character 11"), (b'{"name": ', "at character 9"), (b"{'name': 1}", "at character 1")],
+    ids=["raw-nul-in-a-string", "cut-short", "single-quotes"],
+)
+async def test_malformed_json_is_a_422_naming_the_body_and_where(body: bytes, where: str) -> None:
+    async with client_of(build_app()) as client:
+        answer = await client.patch("/items/a", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert (problem["code"], problem["detail"]) == ("validation_failed", "Invalid input: body")
+    (error,) = problem["errors"]
+    assert (error["loc"], error["type"]) == (["body"], "json_invalid")
+    assert error["message"].startswith(f"not valid JSON {where}: "), error
+
+
 async def test_a_wrong_method_is_a_405_listing_every_method_of_the_path() -> None:
     async with client_of(build_app()) as client:
         answer = await client.post("/items/a", json={"name": "x"})

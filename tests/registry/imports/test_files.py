@@ -125,6 +125,21 @@ async def test_hostile_file_names_never_reach_the_filesystem(
     assert not list(import_dir(bulk_app).glob(f"{job['id']}*"))  # the upload is deleted once the job ends
 
 
+async def test_a_file_name_longer_than_a_part_header_may_be_is_a_422_naming_the_body(
+    bulk_api: Api, bulk_app: FastAPI
+) -> None:
+    """Starlette's 400 "Invalid multipart data." was an undocumented answer (found by the hostile suite)."""
+    org = await fresh_org(bulk_api)
+    response = await upload(
+        bulk_api, "employees", org["code"], HEADER + f"{nip(seq='230')},A,pns\n", filename="x" * 5000
+    )
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert (problem["code"], problem["errors"][0]["loc"]) == ("validation_failed", ["body"])
+    assert "file name included, fit in 4 KiB" in problem["errors"][0]["message"]
+    assert not list(import_dir(bulk_app).glob("*.part"))
+
+
 async def test_broken_ndjson_lines_and_odd_csv_rows_are_row_errors(bulk_api: Api) -> None:
     org = await fresh_org(bulk_api)
     lines = [

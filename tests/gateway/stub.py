@@ -26,6 +26,9 @@ NIP_A = "198609262015051001"  # of agency A
 NIP_A2 = "199001012015011002"
 NIP_B = "198501012010011003"  # of agency B
 PEOPLE = {NIP_A: AGENCY_A, NIP_A2: AGENCY_A, NIP_B: AGENCY_B}
+# A placements download as scoring writes it: BOM, header, one row a person (NIP first; A2 twice, as a
+# download never repeats a person but the audit must not count one twice either), a formula-looking name.
+PLACEMENTS_CSV = f"\ufeffnip,name,box\r\n{NIP_A},'=Siti,9\r\n{NIP_A2},Budi,5\r\n{NIP_A2},Budi,5\r\n".encode()
 
 
 def build_stub(service: str) -> FastAPI:
@@ -86,6 +89,8 @@ def build_stub(service: str) -> FastAPI:
         headers = {"Location": q["stub_location"]} if "stub_location" in q else {}
         if path.endswith(".svg"):
             return Response(b"<svg xmlns='http://www.w3.org/2000/svg'/>", media_type="image/svg+xml")
+        if path.endswith(".csv"):
+            return Response(PLACEMENTS_CSV, media_type="text/csv; charset=utf-8")
         return JSONResponse({"echo": call}, status_code=status, headers=headers)
 
     return app

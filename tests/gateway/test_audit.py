@@ -187,3 +187,19 @@ async def test_since_is_an_iso_timestamp_in_range(client: httpx.AsyncClient, tok
         assert (answer.status_code, answer.json()["errors"][0]["loc"]) == (422, ["query", "since"]), since
     for since in ("2025-01-01", "2025-01-01T07:00:00+07:00", "2025-01-01T00:00:00Z"):
         assert (await client.get("/api/v1/audit-events", params={"since": since}, headers=national)).status_code == 200
+
+
+async def test_a_placements_download_is_a_read_of_every_nip_in_it(
+    app: FastAPI, client: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    token = await token_for(["agency_admin"])
+    response = await client.get(
+        "/api/v1/talent-reviews/r1/placements.csv", headers={**bearer(token), "X-Request-ID": "aud-csv"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    events = await _events(app, "aud-csv")
+    assert sorted(e.nip or "" for e in events) == sorted([NIP_A, NIP_A2])  # the header and a repeat add none
+    assert {(e.action, e.outcome, e.status, e.route) for e in events} == {
+        ("placements.export", "success", 200, "/api/v1/talent-reviews/{review_id}/placements.csv")
+    }

@@ -213,3 +213,38 @@ async def assert_whole_reviews(stack: Stack, review_ids: list[Any]) -> None:
     rows = await query(stack, "scoring", sql, review_ids)
     assert len(rows) == len(review_ids)
     assert all(row["rows_total"] > 0 and row["n"] == row["people"] == row["rows_total"] for row in rows), rows
+
+
+async def test_one_idempotency_key_sent_by_many_clients_at_once_is_applied_once(conc: Stack, conc_api: Api) -> None:
+    admin, nip = ADMINS[TANGGAMUS], (await agency_nips(conc_api, TANGGAMUS))[-1]
+    key: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    posts = {
+        "award": lambda: conc_api.post(
+            admin, f"/api/v1/employees/{nip}/awards", headers=key,
+            json={"awarded_on": "2025-08-17", "name": "Conc keyed award", "level": "agency"},
+        ),
+        "import": lambda: conc_api.post(
+            admin, "/api/v1/imports", headers=key, data={"kind": "awards", "agency_id": TANGGAMUS},
+            files={"file": ("a.csv", awards([nip], "Conc keyed import"), "text/csv")},
+        ),
+        "review": lambda: conc_api.post(
+            admin, "/api/v1/talent-reviews", headers=key, json={"agency_id": TANGGAMUS, "period": 2024},
+        ),
+    }  # fmt: skip
+    for name, post in posts.items():
+        key["Idempotency-Key"] = f"conc-{name}"  # one key a request: a key names one request of a principal
+        answers = await asyncio.gather(*(post() for _ in range(CLIENTS)))
+        assert {answer.status_code for answer in answers} == {202 if name != "award" else 201}, (name, answers)
+        assert len({answer.json()["id"] for answer in answers}) == 1, name  # everyone is told of the same one
+        assert sum(answer.headers.get("idempotent-replayed") == "true" for answer in answers) == CLIENTS - 1
+        ids[name] = answers[0].json()["id"]
+    await conc_api.wait_for_job(admin, f"/api/v1/imports/{ids['import']}")
+    awards_stored = await query(conc, "registry", "SELECT name FROM awards WHERE name LIKE 'Conc keyed %'")
+    imports_stored = await query(conc, "registry", "SELECT id FROM imports WHERE file_name = 'a.csv'")
+    reviews_stored = await query(conc, "scoring", "SELECT id FROM talent_reviews WHERE period = 2024")
+    assert Counter(row["name"] for row in awards_stored) == {"Conc keyed award": 1, "Conc keyed import": 1}
+    assert ([row["id"] for row in imports_stored], [row["id"] for row in reviews_stored]) == (
+        [ids["import"]],
+        [ids["review"]],
+    )

@@ -71,3 +71,25 @@ def test_every_forwarded_answer_fits_the_public_schema(documents: dict[str, Sche
             checked += 1
     assert not problems, "\n".join(problems)
     assert checked >= 40  # the comparison really ran over the route table
+
+
+def test_every_status_a_downstream_documents_the_gateway_documents(documents: dict[str, Schema]) -> None:
+    """The gateway forwards every answer: a 409 of a review not completed (schemathesis found the successors'
+    one) or the 201 of a PUT that creates is the gateway's answer too."""
+    problems, checked = [], 0
+    for route in ROUTES:
+        theirs = documents[route.service]["paths"].get(route.path.removeprefix("/api"), {}).get(route.method.lower())
+        if theirs is None:
+            continue
+        ours = documents["gateway"]["paths"][route.path][route.method.lower()]["responses"]
+        if missing := set(theirs["responses"]) - set(ours):
+            problems.append(f"{route.method} {route.path} does not document {sorted(missing)}")
+        checked += 1
+    assert not problems, "\n".join(problems)
+    assert checked == len(ROUTES)
+
+
+def test_a_put_that_creates_documents_its_201_with_the_same_schema(documents: dict[str, Schema]) -> None:
+    gateway = documents["gateway"]
+    path = "/api/v1/employees/{nip}/performance-ratings/{year}"
+    assert answer(gateway, path, "PUT", 201) == answer(gateway, path, "PUT", 200) is not None

@@ -86,7 +86,11 @@ def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
         errors += [409, 413]
     if route.media_type == "multipart/form-data":
         errors += [415]  # a file that is not CSV or NDJSON text
-    return {route.status: success, **problem_responses(*sorted(errors))}
+    errors += [status for status in route.also_answers if status >= 400 and status not in errors]
+    successes: dict[int | str, dict[str, Any]] = {
+        status: dict(success) for status in (route.status, *route.also_answers) if status < 400
+    }
+    return {**successes, **problem_responses(*sorted(errors))}
 
 
 def operation_id(route: Route) -> str:

@@ -41,6 +41,9 @@ class Route:
     media_type: str = "application/json"
     also: tuple[str, ...] = ()  # other permissions that grant the route too, tried in order after `permission`
     description: str | None = None  # longer OpenAPI text than the summary
+    # Statuses beyond the method's usual ones, documented as the downstream documents them: 409 for a read of a
+    # review not completed yet, 201 for a PUT that creates.
+    also_answers: tuple[int, ...] = ()
 
 
 PAGING = (Query("limit", "Items per page (default 50, max 500)", "integer"), Query("cursor", "next_cursor"))

@@ -164,6 +164,7 @@ REGISTRY_ROUTES: tuple[Route, ...] = (
         rec.PerformanceRatingPut,
         audit="performance_ratings.write",
         not_own=True,
+        also_answers=(201,),  # the year's first rating is created (200 replaces it, with If-Match)
     ),
     Route(
         "GET",

@@ -9,6 +9,7 @@ from services.gateway.downstream.routes import AGENCY, PAGING, Query, Route
 S = "scoring"
 T_READ, T_WRITE, SUCC = "talent:read", "talent:write", "succession:read"
 REVIEW = "/api/v1/talent-reviews/{review_id}"
+NOT_COMPLETED = (409,)  # the review is queued, running or failed: nothing to read yet
 
 TALENT_ROUTES: tuple[Route, ...] = (
     Route(
@@ -77,6 +78,7 @@ TALENT_ROUTES: tuple[Route, ...] = (
         "talent",
         Page[t.PlacementRead],
         audit="placements.list",
+        also_answers=NOT_COMPLETED,
         query=(
             Query("box", "Effective box 1-9", "integer"),
             Query("status", "placed or incomplete"),
@@ -93,6 +95,7 @@ TALENT_ROUTES: tuple[Route, ...] = (
         "talent",
         None,
         audit="placements.export",
+        also_answers=NOT_COMPLETED,
         query=(
             Query("box", "Effective box 1-9", "integer"),
             Query("status", "placed or incomplete"),
@@ -113,9 +116,20 @@ TALENT_ROUTES: tuple[Route, ...] = (
         "talent",
         t.PlacementRead,
         audit="placements.read",
+        also_answers=NOT_COMPLETED,
     ),
-    Route("GET", REVIEW + "/nine-box", S, T_READ, "The 9-box counts", "talent", t.NineBox),
-    Route("GET", REVIEW + "/nine-box.svg", S, T_READ, "The 9-box as SVG", "talent", None, media_type="image/svg+xml"),
+    Route("GET", REVIEW + "/nine-box", S, T_READ, "The 9-box counts", "talent", t.NineBox, also_answers=NOT_COMPLETED),
+    Route(
+        "GET",
+        REVIEW + "/nine-box.svg",
+        S,
+        T_READ,
+        "The 9-box as SVG",
+        "talent",
+        None,
+        media_type="image/svg+xml",
+        also_answers=NOT_COMPLETED,
+    ),
     Route(
         "POST",
         REVIEW + "/placements/{nip}/calibrations",
@@ -149,6 +163,7 @@ TALENT_ROUTES: tuple[Route, ...] = (
         "succession",
         t.Successors,
         audit="successors.read",
+        also_answers=NOT_COMPLETED,  # no completed review to draw successors from yet
         query=(
             Query("limit", "Shortlist size (policy default 3)", "integer"),
             Query("include_excluded", "List excluded people and their rules", "boolean"),

@@ -15,74 +15,20 @@ Run: python -m tests.perf gateway (or make bench). Settings by environment: BENC
 
 from __future__ import annotations
 
-import asyncio
-import json
 import statistics
 import tempfile
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import asyncpg
 import psutil
 
 from services.common.service_token import CallerIdentity, mint_service_token
 from services.common.settings import ServiceSettings
-from services.launcher.stack import ROOT, SERVICES, Stack
-from tests.conftest import recreate_database
+from services.launcher.stack import Stack
 from tests.perf.bench_registry import load, setting
+from tests.perf.running import cpu_seconds, gateway_token, query, running_stack, sample_nips
 
 RATIO_AIM, ADDED_P50_AIM_MS = 0.6, 2.0
-# Production-like settings, but no per-principal rate limit (one load generator is one principal here) and no
-# webhook dispatcher in the gateway process: the seed's employee.changed events (one per person) would keep it
-# busy fanning out the feed during the rounds (it runs as its own process where that matters).
-ENV = {
-    "GATEWAY_RATE_LIMIT_PER_SECOND": "1000000",
-    "GATEWAY_RATE_LIMIT_BURST": "1000000",
-    "GATEWAY_RUN_DISPATCHER": "false",
-}
 Figures = dict[str, Any]
-
-
-@contextmanager
-def running_stack(people_per_agency: int) -> Iterator[Stack]:
-    """The three services on fresh PostgreSQL databases with the demo data and accounts."""
-    urls = {name: asyncio.run(recreate_database(f"talenta_bench_gateway_{name}")) for name in SERVICES}
-    stack = Stack(database_urls=urls, environment="local", extra_env=ENV, log_dir=ROOT / "var" / "log" / "bench")
-    try:
-        stack.migrate()
-        seed = ["-m", "services.registry.demo", "seed", "--people-per-agency", str(people_per_agency)]
-        stack.run_step("registry", seed)
-        for name in SERVICES:
-            stack.start_service(name)
-        stack.run_step("gateway", ["-m", "services.gateway.seed"])
-        yield stack
-    finally:
-        stack.stop()
-
-
-def sample_nips(stack: Stack) -> list[str]:
-    """5,000 NIPs in random order, so that the reads do not all hit the same pages."""
-
-    async def read() -> list[str]:
-        url = stack.database_urls["registry"].replace("postgresql+asyncpg://", "postgresql://")
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute("ANALYZE")
-            return [r[0] for r in await connection.fetch("SELECT nip FROM employees ORDER BY md5(nip) LIMIT 5000")]
-        finally:
-            await connection.close()
-
-    return asyncio.run(read())
-
-
-def gateway_token(stack: Stack) -> str:
-    """An access token of the demo national admin (password grant, on in local mode)."""
-    form = b"grant_type=password&username=national.admin&password=demo-national-admin"
-    request = urllib.request.Request(stack.url("gateway") + "/api/v1/auth/token", data=form, method="POST")  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-        return str(json.load(answer)["access_token"])
 
 
 def main() -> None:
@@ -90,7 +36,8 @@ def main() -> None:
     people = int(setting("PEOPLE_PER_AGENCY", "20000"))
     seconds, connections = float(setting("SECONDS", "10")), int(setting("CONNECTIONS", "32"))
     print(f"starting registry, scoring and gateway on PostgreSQL with {2 * people} demo employees ...", flush=True)
-    with running_stack(people) as stack, tempfile.TemporaryDirectory() as tmp:
+    seed = ["--people-per-agency", str(people)]
+    with running_stack("talenta_bench_gateway", seed) as stack, tempfile.TemporaryDirectory() as tmp:
         nips = sample_nips(stack)
         secret = ServiceSettings().service_token_secret.get_secret_value()
         national = CallerIdentity(service="gateway", subject="user:bench", roles=("national_admin",))
@@ -124,27 +71,12 @@ def main() -> None:
     report(results, connections, audited)
 
 
-def cpu_seconds(process: psutil.Process) -> float:
-    """User and system CPU time of a process so far."""
-    times = process.cpu_times()
-    return float(times.user + times.system)
-
-
 def audit_events(stack: Stack) -> tuple[int, int]:
     """How many audit events the gateway wrote, and in how many transactions (group commit at work)."""
-
-    async def read() -> tuple[int, int]:
-        url = stack.database_urls["gateway"].replace("postgresql+asyncpg://", "postgresql://")
-        connection = await asyncpg.connect(url)
-        try:
-            events = await connection.fetchval("SELECT count(*) FROM audit_events")
-            commits = await connection.fetchval("SELECT xact_commit FROM pg_stat_database WHERE datname = $1",
-                                                url.rsplit("/", 1)[1])  # fmt: skip
-            return int(events), int(commits)
-        finally:
-            await connection.close()
-
-    return asyncio.run(read())
+    database = stack.database_urls["gateway"].rsplit("/", 1)[1]
+    events = query(stack, "gateway", "SELECT count(*) FROM audit_events")[0][0]
+    commits = query(stack, "gateway", "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", database)[0][0]
+    return int(events), int(commits)
 
 
 def report(results: dict[int, list[tuple[Figures, Figures]]], connections: int, audited: tuple[int, int]) -> None:

@@ -98,7 +98,7 @@ class SuccessorCandidate(BaseModel):
     agency_id: str = Field(description="The candidate's agency (a national position draws on every agency)")
     score: float
     readiness: Readiness
-    target_jpm: float
+    target_jpm: float | None = Field(description="JPM against the target position's standard")
     box: int
     reasons: list[str]
 
@@ -122,7 +122,7 @@ class SuccessionPosition(BaseModel):
     incumbent_nip: str | None
     incumbent_name: str | None = None
     incumbent_retirement_date: dt.date | None
-    successors: dict[Readiness, int]
+    successors: dict[Readiness, int] | None = Field(description="By readiness; null when the policy has no rule")
 
 
 class SuccessionOverview(BaseModel):

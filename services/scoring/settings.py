@@ -35,6 +35,9 @@ class ScoringSettings(ServiceSettings):
     heartbeat_seconds: float = Field(default=5.0, gt=0)
     max_attempts: int = Field(default=3, ge=1, le=20)
     retry_backoff_seconds: float = Field(default=5.0, ge=0)
+    # The registry unreachable, answering 503 or timing out (a restart, a database failover): a review waits it
+    # out, retried every RETRY_BACKOFF_SECONDS without spending its attempts, this long after it was started.
+    unavailable_patience_seconds: float = Field(default=600.0, ge=0)
     # On SIGTERM a worker stops claiming and lets its current review finish for this long, then releases it.
     shutdown_grace_seconds: float = Field(default=60.0, ge=0)
     # The worker process serves /healthz, /readyz and /metrics here (the Kubernetes probes use it).

@@ -57,13 +57,14 @@ async def drill_api(drill: Stack) -> AsyncIterator[Api]:
 
 @dataclass
 class Write:
-    """One award a client means to record, under one Idempotency-Key for all its tries."""
+    """One POST a client means to make, under one Idempotency-Key for all its tries."""
 
-    nip: str
-    name: str
+    path: str
+    body: dict[str, Any]
     key: str = field(default_factory=lambda: str(uuid.uuid4()))
     statuses: list[int] = field(default_factory=list)
     replayed: bool = False
+    answer: dict[str, Any] = field(default_factory=dict)
 
     @property
     def acknowledged(self) -> bool:
@@ -77,6 +78,7 @@ class Load:
     api: Api
     nips: list[str]
     writes: list[Write] = field(default_factory=list)
+    reviews: list[Write] = field(default_factory=list)
     reads: Counter[int] = field(default_factory=Counter)
     failures: list[tuple[str, int, str, dict[str, Any]]] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -90,15 +92,14 @@ class Load:
         return answer
 
     async def deliver(self, write: Write) -> None:
-        """POST the award until it is acknowledged, retrying 503/504 with the same key, as a real client does."""
-        body = {"awarded_on": "2025-08-17", "name": write.name, "level": "agency"}
+        """POST until acknowledged, retrying 503/504 with the same key, as a real client does."""
         deadline = time.monotonic() + WRITE_BUDGET
         while time.monotonic() < deadline:
-            path = f"/api/v1/employees/{write.nip}/awards"
-            answer = await self.call("POST", path, json=body, headers={"Idempotency-Key": write.key})
+            answer = await self.call("POST", write.path, json=write.body, headers={"Idempotency-Key": write.key})
             write.statuses.append(answer.status_code)
             if answer.status_code not in RETRYABLE:
                 write.replayed = answer.headers.get("idempotent-replayed") == "true"
+                write.answer = answer.json()
                 return
             await asyncio.sleep(0.2)
 
@@ -106,11 +107,21 @@ class Load:
         """Award after award, until told to stop (the write in hand is always finished)."""
         count = 0
         while not self.stopping.is_set():
-            write = Write(self.nips[(index * 7 + count) % len(self.nips)], f"Drill award {index}-{count}")
+            nip = self.nips[(index * 7 + count) % len(self.nips)]
+            body = {"awarded_on": "2025-08-17", "name": f"Drill award {index}-{count}", "level": "agency"}
+            write = Write(f"/api/v1/employees/{nip}/awards", body)
             self.writes.append(write)
             await self.deliver(write)
             count += 1
             await asyncio.sleep(0.05)
+
+    async def reviewer(self) -> None:
+        """A review of the agency every few seconds: some meet a fault while they run."""
+        while not self.stopping.is_set():
+            review = Write("/api/v1/talent-reviews", {"agency_id": LAMPUNG_BARAT, "period": 2025})
+            self.reviews.append(review)
+            await self.deliver(review)
+            await asyncio.sleep(1.5)
 
     async def reader(self, index: int) -> None:
         """A person and the agency's reviews in turn: one read on each downstream."""
@@ -182,6 +193,7 @@ async def test_under_load_faults_lose_no_write_apply_none_twice_and_heal_by_them
     load = Load(drill_api, nips)
     clients = [asyncio.create_task(load.writer(i)) for i in range(WRITERS)]
     clients += [asyncio.create_task(load.reader(i)) for i in range(READERS)]
+    clients.append(asyncio.create_task(load.reviewer()))
     employee = f"/api/v1/employees/{nips[0]}"
     faults: list[tuple[str, Callable[[], Awaitable[None]], str, dict[str, str] | None]] = [
         ("scoring stopped", lambda: stop_and_restart(drill, "scoring", 3), "/api/v1/talent-reviews",
@@ -207,6 +219,7 @@ async def test_under_load_faults_lose_no_write_apply_none_twice_and_heal_by_them
     assert all(seconds <= RECOVERY_SECONDS for seconds in recoveries.values()), recoveries
     await assert_every_acknowledged_write_stored_once(drill, load)
     assert_failures_were_retryable_problems(load)
+    await assert_every_review_completed_once(drill, drill_api, load.reviews)
 
 
 def summary(load: Load, recoveries: dict[str, float]) -> str:
@@ -216,17 +229,18 @@ def summary(load: Load, recoveries: dict[str, float]) -> str:
     recovered = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in recoveries.items())
     return (
         f"drill: {len(load.writes)} writes ({dict(statuses)}, {replays} answered as replays), "
+        f"{len(load.reviews)} reviews ({dict(Counter(s for review in load.reviews for s in review.statuses))}), "
         f"reads {dict(load.reads)}; recovered: {recovered}"
     )
 
 
 async def assert_every_acknowledged_write_stored_once(stack: Stack, load: Load) -> None:
     """Each write was acknowledged in the end, and the registry holds each exactly once, and nothing else."""
-    unacknowledged = [(write.name, write.statuses) for write in load.writes if not write.acknowledged]
+    unacknowledged = [(write.body, write.statuses) for write in load.writes if not write.acknowledged]
     assert not unacknowledged, unacknowledged
-    rows = await query(stack, "registry", "SELECT nip, name FROM awards WHERE name LIKE 'Drill award %'")
-    stored = Counter((row["nip"], row["name"]) for row in rows)
-    assert stored == Counter((write.nip, write.name) for write in load.writes)
+    rows = await query(stack, "registry", "SELECT id, nip, name FROM awards WHERE name LIKE 'Drill award %'")
+    stored = Counter((row["id"], row["nip"], row["name"]) for row in rows)
+    assert stored == Counter((write.answer["id"], write.answer["nip"], write.body["name"]) for write in load.writes)
     # The drill must have bitten: clients saw both kinds of failure and retried through them.
     assert {status for write in load.writes for status in write.statuses} >= {201, 503, 504}
 
@@ -241,6 +255,21 @@ def assert_failures_were_retryable_problems(load: Load) -> None:
         or failure[3].get("status") != failure[1]
     ]
     assert not wrong, wrong[:10]
+
+
+async def assert_every_review_completed_once(stack: Stack, api: Api, reviews: list[Write]) -> None:
+    """Each review started during the drill completed (retried past the faults it met), once, and no other."""
+    assert all(review.acknowledged for review in reviews), [review.statuses for review in reviews]
+    ids = [review.answer["id"] for review in reviews]
+    jobs = await asyncio.gather(*(api.wait_for_job(ADMIN, f"/api/v1/talent-reviews/{i}", 90) for i in ids))
+    assert [job["status"] for job in jobs] == ["completed"] * len(ids), jobs
+    sql = (
+        "SELECT r.id, r.rows_total, count(p.nip) AS n, count(DISTINCT p.nip) AS people FROM talent_reviews r "
+        "LEFT JOIN placements p ON p.review_id = r.id GROUP BY r.id, r.rows_total"
+    )
+    rows = await query(stack, "scoring", sql)
+    assert sorted(row["id"] for row in rows) == sorted(ids)  # a replayed POST started no second review
+    assert all(row["n"] == row["people"] == row["rows_total"] > 0 for row in rows), rows
 
 
 async def start_review(api: Api) -> str:

@@ -29,6 +29,7 @@ class ClaimedJob:
     policy_id: str
     policy_version: int
     attempts: int
+    created_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Completion:
     export_seconds: float
     compute_seconds: float
     write_seconds: float
+
+
+_GIVEN_BACK = case((TalentReview.attempts > 0, TalentReview.attempts - 1), else_=0)  # the attempt does not count
 
 
 def _seconds(value: float) -> dt.timedelta:
@@ -118,6 +122,7 @@ class QueueRepository:
                 TalentReview.policy_id,
                 TalentReview.policy_version,
                 TalentReview.attempts,
+                TalentReview.created_at,
             )
             .execution_options(synchronize_session=False)
         )
@@ -167,9 +172,19 @@ class QueueRepository:
         return await self._rows(statement) == 1
 
     async def fail(
-        self, review_id: str, worker: str, now: dt.datetime, code: str, detail: str, *, retry_after: float | None
+        self,
+        review_id: str,
+        worker: str,
+        now: dt.datetime,
+        code: str,
+        detail: str,
+        *,
+        retry_after: float | None,
+        counted: bool = True,
     ) -> str | None:
-        """Record a failed attempt: queued again after `retry_after` seconds, or failed for good when None."""
+        """Record a failed attempt: queued again after `retry_after` seconds, or failed for good when None.
+
+        An attempt not `counted` (the registry was away) is given back, as a released one is."""
         status = FAILED if retry_after is None else QUEUED
         statement = (
             update(TalentReview)
@@ -180,6 +195,7 @@ class QueueRepository:
                 lease_owner=None,
                 lease_expires_at=None,
                 available_at=now + _seconds(retry_after or 0.0),
+                attempts=TalentReview.attempts if counted else _GIVEN_BACK,
                 error_code=code,
                 error_detail=detail[:2000],
                 version=TalentReview.version + 1,
@@ -201,7 +217,7 @@ class QueueRepository:
                 lease_owner=None,
                 lease_expires_at=None,
                 available_at=now,
-                attempts=case((TalentReview.attempts > 0, TalentReview.attempts - 1), else_=0),
+                attempts=_GIVEN_BACK,
                 version=TalentReview.version + 1,
                 updated_at=now,
                 updated_by=WORKER_ACTOR,

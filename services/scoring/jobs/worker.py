@@ -27,6 +27,9 @@ from services.scoring.settings import ScoringSettings
 
 logger = logging.getLogger("talenta.scoring.worker")
 RETRYABLE = (ServiceUnavailable, GatewayTimeout)
+# The registry did not serve the export at all (refused, 503, timed out): an outage to wait out, not a bad review.
+# An export that broke off midway is not among them: it spends attempts, as a review that breaks it each time must.
+AWAY = frozenset({"upstream_unavailable", "upstream_timeout"})
 COUNT_EVERY_SECONDS = 5.0  # how often the reviews-by-status gauges are refreshed
 
 
@@ -172,17 +175,29 @@ class ReviewWorker:
         )
         if not isinstance(exc, AppError | BadExport):
             logger.exception("review failed", extra={"review_id": job.id}, exc_info=exc)
-        last = permanent or job.attempts >= self.settings.max_attempts
-        retry_after = None if last else self.settings.retry_backoff_seconds * job.attempts
+        waits = not permanent and code in AWAY and self._patient(job)
+        last = not waits and (permanent or job.attempts >= self.settings.max_attempts)
+        retry_after = None if last else self.settings.retry_backoff_seconds * max(job.attempts, 1)
         async with self.context.sessionmaker() as session, session.begin():
             status = await QueueRepository(session).fail(
-                job.id, self.name, utcnow(), code, str(exc) or type(exc).__name__, retry_after=retry_after
+                job.id,
+                self.name,
+                utcnow(),
+                code,
+                str(exc) or type(exc).__name__,
+                retry_after=retry_after,
+                counted=not waits,
             )
         self._count("failed" if last else "retried")
         logger.warning(
             "review attempt failed",
             extra={"review_id": job.id, "code": code, "attempt": job.attempts, "status": status},
         )
+
+    def _patient(self, job: ClaimedJob) -> bool:
+        """Whether the review is young enough to wait for the registry rather than spend an attempt."""
+        waited = (utcnow() - job.created_at).total_seconds()
+        return waited < self.settings.unavailable_patience_seconds
 
     def _count(self, outcome: str) -> None:
         if self.metrics is not None:

@@ -169,10 +169,27 @@ async def test_a_registry_failing_mid_stream_fails_the_review_with_nothing_writt
     assert transport.exports == 2
 
 
-async def test_a_registry_that_is_down_fails_the_review(api: Api, scoring_app: FastAPI) -> None:
-    _transport(scoring_app).refuse = True
+async def test_a_registry_down_waits_in_the_queue_without_spending_attempts(api: Api, scoring_app: FastAPI) -> None:
+    transport = _transport(scoring_app)
+    transport.refuse = True  # a restart or a database failover of the registry: it answers nothing for a while
     review_id = await _start(api)
     worker = worker_for(scoring_app, "w1", max_attempts=1)
+    for _ in range(3):
+        assert await worker.run_once()
+        waiting = (await api.get(f"/v1/talent-reviews/{review_id}")).json()
+        assert (waiting["status"], waiting["attempts"]) == ("queued", 0)
+        assert waiting["error"]["code"] == "upstream_unavailable"
+    transport.refuse = False
+    assert await worker.run_once()
+    done = (await api.get(f"/v1/talent-reviews/{review_id}")).json()
+    assert (done["status"], done["attempts"]) == ("completed", 1)
+    assert await _placements(scoring_app, review_id) == done["rows_total"]
+
+
+async def test_a_registry_down_past_the_patience_fails_the_review(api: Api, scoring_app: FastAPI) -> None:
+    _transport(scoring_app).refuse = True
+    review_id = await _start(api)
+    worker = worker_for(scoring_app, "w1", max_attempts=1, unavailable_patience_seconds=0)
     assert await worker.run_once()
     failed = (await api.get(f"/v1/talent-reviews/{review_id}")).json()
     assert failed["status"] == "failed"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from services.common.db import AuditColumns, make_metadata
+from services.common.db import AuditColumns, UTCDateTime, make_metadata
 from services.common.idempotency import idempotency_table
 from services.common.ids import new_id
 from services.common.outbox import outbox_table
@@ -32,8 +33,10 @@ class VersionedAudit(AuditColumns):
 
 
 class EmployeeRecord(AuditColumns):
-    """Columns every employee record shares: id, the person, and where the record came from."""
+    """Columns every employee record shares: id, the person, and where the record came from (and, for a SIASN
+    sync, when its values were fetched; null for manual writes and file imports)."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     nip: Mapped[str] = mapped_column(String(18), ForeignKey("employees.nip"))
     source: Mapped[str] = mapped_column(String(10), default="manual")
+    source_fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -43,8 +43,10 @@ class ReadModel(BaseModel):
 
 
 class RecordRead(ReadModel):
-    """Provenance of an employee record: where it came from, who recorded it and when."""
+    """Provenance of an employee record: where it came from, who recorded it and when; `source_fetched_at` is
+    when a SIASN sync fetched the values it last wrote (null for manual and imported records)."""
 
     source: str
+    source_fetched_at: dt.datetime | None
     recorded_at: dt.datetime = Field(validation_alias="created_at")
     recorded_by: str = Field(validation_alias="created_by")

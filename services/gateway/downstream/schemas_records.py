@@ -11,9 +11,11 @@ from services.gateway.downstream.schemas_registry import AGENCY_REF, NIP, Employ
 
 
 class Provenance(BaseModel):
-    """Where a record came from (`manual`, `import`, `siasn`), who recorded it and when."""
+    """Where a record came from (`manual`, `import`, `siasn`), who recorded it and when; `source_fetched_at`:
+    when a SIASN sync fetched it (null for manual and imported records)."""
 
     source: str = Field(examples=["manual"])
+    source_fetched_at: dt.datetime | None = None
     recorded_at: dt.datetime
     recorded_by: str
 

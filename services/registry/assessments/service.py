@@ -66,6 +66,7 @@ def competency_read(row: CompetencyAssessment, standard: StandardUsed) -> Compet
             "standard": standard.levels,
             "position_id": standard.position_id,
             "source": row.source,
+            "source_fetched_at": row.source_fetched_at,
             "created_at": row.created_at,
             "created_by": row.created_by,
         }
@@ -114,6 +115,7 @@ def potential_read(row: PotentialAssessment) -> PotentialAssessmentRead:
             "score": row.score,
             "aspects": row.aspects(),
             "source": row.source,
+            "source_fetched_at": row.source_fetched_at,
             "created_at": row.created_at,
             "created_by": row.created_by,
         }

@@ -50,7 +50,7 @@ def fixed_person(agency: DemoAgency, seed: int, recorded_at: dt.datetime) -> dic
     }
 
     def row(**values: Any) -> dict[str, Any]:
-        return {"id": next(ids), "nip": FIXED_NIP, "source": "import", **values, **audit}
+        return {"id": next(ids), "nip": FIXED_NIP, "source": "import", "source_fetched_at": None, **values, **audit}
 
     def held(index: int, start: D, end: D | None, level: str) -> dict[str, Any]:
         return row(

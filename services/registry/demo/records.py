@@ -52,6 +52,7 @@ def _base(people: Rows, who: Column, ids: Ids, recorded_at: dt.datetime) -> dict
         "id": ids.take(len(who)),
         "nip": people.columns["nip"][who],
         "source": np.full(len(who), "import", dtype=object),
+        "source_fetched_at": np.full(len(who), None, dtype=object),
         **audit_columns(len(who), recorded_at),
     }
 

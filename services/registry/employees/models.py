@@ -46,12 +46,14 @@ class Employee(VersionedAudit, Base):
 
 
 class HistoryColumns(AuditColumns):
-    """Effective dating and provenance of a history row: valid_to null = current; created_* = recorded."""
+    """Effective dating and provenance of a history row: valid_to null = current; created_* = recorded;
+    source_fetched_at = when a SIASN sync last fetched the values it wrote (null for manual and imported rows)."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(10), default="manual")
+    source_fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 def current_row_unique(table: str) -> Index:

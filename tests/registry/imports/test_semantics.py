@@ -51,6 +51,10 @@ async def test_partial_writes_the_good_rows(bulk_api: Api) -> None:
     assert (created["position_id"], created["unit_id"]) == (org["pelaksana"]["id"], org["dinas"]["id"])
     assert (created["rank"], created["rank_since"], created["position_since"]) == ("II/c", "2019-04-01", "2020-01-02")
     assert created["source"] == "import"
+    history = await ok(await bulk_api.get(f"/v1/employees/{nip(seq='113')}/history"), 200)
+    rows = [r for kind in ("ranks", "positions", "education") for r in history[kind]]
+    assert rows
+    assert {(r["source"], r["source_fetched_at"]) for r in rows} == {("import", None)}  # no SIASN fetch
 
 
 async def test_reimport_changes_nothing(bulk_api: Api, bulk_url: str) -> None:

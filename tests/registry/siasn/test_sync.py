@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import text
@@ -151,11 +152,16 @@ async def test_a_promotion_in_siasn_updates_and_keeps_history(registry: Registry
     assert outcomes(job)[nip]["outcome"] == "updated"
     async with engine_of(registry).connect() as connection:
         ranks = (await connection.execute(text(
-            "SELECT rank, valid_from, valid_to FROM rank_history WHERE nip = :nip ORDER BY valid_from"), {"nip": nip}
+            "SELECT rank, valid_from, valid_to, source_fetched_at FROM rank_history WHERE nip = :nip "
+            "ORDER BY valid_from"), {"nip": nip}
         )).all()  # fmt: skip
     assert (ranks[-1][0], ranks[-1][1].isoformat(), ranks[-1][2]) == (new_rank, "2026-04-01", None)
     assert ranks[-2][0] == old_rank
     assert ranks[-2][2].isoformat() == "2026-04-01"
+    # The row opened and the row closed by the promotion were written from this fetch; the older ones were not.
+    fetched = dt.datetime.fromisoformat(outcomes(job)[nip]["fetched_at"])
+    assert ranks[-1][3] == ranks[-2][3] == fetched
+    assert all(r[3] is not None and r[3] < fetched for r in ranks[:-2])
     again = await registry.sync({"nips": [nip], "agency_id": AGENCY})
     assert outcomes(again)[nip]["outcome"] == "unchanged"
 

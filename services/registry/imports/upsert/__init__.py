@@ -3,7 +3,8 @@
 Each `upsert_*` stages the rows in a temporary table (COPY on PostgreSQL), checks them by the registry's rules
 (the same as the single-record API), takes the agency's bulk-write lock, and writes with a few set-based
 statements. It runs in the caller's transaction and never commits. Pass `WriteContext(source="siasn",
-fetched_at=...)` to mark where the data came from. A row refused is named in `Outcome.errors` by its `row`."""
+fetched_at=...)` to mark where the data came from: every row inserted or changed takes both (`source`,
+`source_fetched_at`); a row found identical keeps its own. A row refused is named in `Outcome.errors` by its `row`."""
 
 from services.registry.imports.upsert.employees import EmployeeRow, EmployeeUpsert, upsert_employees
 from services.registry.imports.upsert.positions import PositionRow, PositionUpsert

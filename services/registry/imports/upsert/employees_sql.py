@@ -99,9 +99,12 @@ CLOSE = {
     "rank_history": ("rank_changed", "COALESCE(s.rank_since, :today)"),
     "education_history": ("edu_changed", ":today"),
 }
+# A closed row keeps its source; a row of the writer's own source (a SIASN row closed by a sync) takes the
+# write's fetched time, a row of another source (manual, import) keeps its own (null).
 CLOSE_SQL = {
     table: f"""
-UPDATE {table} SET valid_to = {end}, updated_at = :now, updated_by = :actor, version = {table}.version + 1
+UPDATE {table} SET valid_to = {end}, updated_at = :now, updated_by = :actor, version = {table}.version + 1,
+  source_fetched_at = CASE WHEN {table}.source = :source THEN :fetched_at ELSE {table}.source_fetched_at END
 FROM {STAGE} s WHERE {table}.nip = s.nip AND {table}.valid_to IS NULL AND s.{flag}
 """
     for table, (flag, end) in CLOSE.items()
@@ -146,27 +149,27 @@ FROM {STAGE} WHERE state IS NULL ORDER BY nip
 ON CONFLICT (nip) DO NOTHING
 """
 
-_AUDIT = ":source, :now, :actor, :now, :actor, 1"
+_AUDIT = ":source, :fetched_at, :now, :actor, :now, :actor, 1"
 # Every staged person is now an employee of this agency: `upsert.write` checked that the INSERT wrote every new one.
 # Rows go in NIP order: the indexes on nip fill page by page instead of at random.
 _FROM = f"FROM {STAGE} s"
 OPEN_SQL = (
     f"""
 INSERT INTO position_history (id, nip, agency_id, unit_id, position_id, level, valid_from, valid_to, source,
-  created_at, created_by, updated_at, updated_by, version)
+  source_fetched_at, created_at, created_by, updated_at, updated_by, version)
 SELECT s.position_history_id, s.nip, :agency, COALESCE(s.unit_id, s.position_unit_id), s.position_id, s.position_level,
   COALESCE(s.position_since, :today), NULL, {_AUDIT}
 {_FROM} WHERE s.position_id IS NOT NULL AND (s.state IS NULL OR s.pos_changed) ORDER BY s.nip
 """,
     f"""
-INSERT INTO rank_history (id, nip, rank, rank_order, valid_from, valid_to, source,
+INSERT INTO rank_history (id, nip, rank, rank_order, valid_from, valid_to, source, source_fetched_at,
   created_at, created_by, updated_at, updated_by, version)
 SELECT s.rank_history_id, s.nip, s.rank, s.rank_order, COALESCE(s.rank_since, :today), NULL, {_AUDIT}
 {_FROM} WHERE s.rank IS NOT NULL AND (s.state IS NULL OR s.rank_changed) ORDER BY s.nip
 """,
     f"""
 INSERT INTO education_history (id, nip, level, institution, major, graduated_on, valid_from, valid_to, source,
-  created_at, created_by, updated_at, updated_by, version)
+  source_fetched_at, created_at, created_by, updated_at, updated_by, version)
 SELECT s.education_history_id, s.nip, s.education_level, NULL, NULL, NULL, :today, NULL, {_AUDIT}
 {_FROM} WHERE s.education_level IS NOT NULL AND (s.state IS NULL OR s.edu_changed) ORDER BY s.nip
 """,

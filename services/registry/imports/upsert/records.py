@@ -1,7 +1,9 @@
 """Set-based upsert of an employee's dated records (ratings, assessments, sanctions, awards) by natural key.
 
 A record whose key exists with the same values is left alone; with other values it is updated (a rating is
-superseded by a new version instead, as PUT .../performance-ratings/{year} does); a new key is inserted."""
+superseded by a new version instead, as PUT .../performance-ratings/{year} does); a new key is inserted. Rows
+inserted or updated take the context's `source` and `fetched_at`; `source_fetched_at` is no value compared, so a
+re-sync fetched later leaves an identical record (and its fetched time) alone."""
 
 from __future__ import annotations
 
@@ -118,7 +120,8 @@ class RecordUpsert:
         else:
             assign = ", ".join(f"{name} = s.{name}" for name, _ in self.kind.values)
             await session.execute(
-                sql(f"UPDATE {table} SET {assign}, source = :source, {audit}, version = {table}.version + 1 "
+                sql(f"UPDATE {table} SET {assign}, source = :source, source_fetched_at = :fetched_at, {audit}, "
+                    f"version = {table}.version + 1 "
                     f"FROM {stage} s WHERE {table}.id = s.cur_id AND s.changed"),
                 params,
             )  # fmt: skip
@@ -134,8 +137,8 @@ class RecordUpsert:
             extra, extra_values = ", superseded_at, superseded_by", ", NULL, NULL"
             version, which = "COALESCE(s.cur_version, 0) + 1", "(s.cur_id IS NULL OR s.changed)"
         return (
-            f"INSERT INTO {table} (id, nip, source, {', '.join(columns)}{extra}, created_at, created_by, "
-            f"updated_at, updated_by, version) SELECT s.new_id, s.nip, :source, "
+            f"INSERT INTO {table} (id, nip, source, source_fetched_at, {', '.join(columns)}{extra}, created_at, "
+            f"created_by, updated_at, updated_by, version) SELECT s.new_id, s.nip, :source, :fetched_at, "
             f"{', '.join('s.' + c for c in columns)}{extra_values}, :now, :actor, :now, :actor, {version} "
             f"FROM {stage} s WHERE {which} ORDER BY s.nip"
         )

@@ -14,7 +14,7 @@ any status >= 400 or connection error; the first messages are printed), the gate
 time each process spent per request (the services' processes and the PostgreSQL backends of their databases).
 
 Run: python -m tests.perf load (or make bench). Settings by environment: TALENTA_LOAD_SECONDS (10, per round),
-TALENTA_LOAD_USERS (8,24: each number of users in turn, e.g. 4,8,16,32), TALENTA_LOAD_ROUNDS (2 of each target),
+TALENTA_LOAD_USERS (4,16: each number of users in turn, e.g. 4,8,16,32), TALENTA_LOAD_ROUNDS (2 of each target),
 TALENTA_LOAD_PEOPLE (1500 per agency), TALENTA_LOAD_AGENCIES (3). Needs PostgreSQL at TALENTA_TEST_POSTGRES_URL.
 """
 
@@ -241,7 +241,7 @@ def main() -> None:
     """Start the stack, prepare reviews, run the mix in alternating rounds against both targets, report."""
     people, agencies = int(setting("PEOPLE", "1500")), int(setting("AGENCIES", "3"))
     seconds, rounds = float(setting("SECONDS", "10")), int(setting("ROUNDS", "2"))
-    user_counts = [int(u) for u in setting("USERS", "8,24").split(",")]
+    user_counts = [int(u) for u in setting("USERS", "4,16").split(",")]
     print(f"starting registry, scoring and gateway on PostgreSQL with {agencies} x {people} demo employees ...",
           flush=True)  # fmt: skip
     seed = ["--agencies", str(agencies), "--people-per-agency", str(people)]

@@ -17,7 +17,7 @@ import pytest
 
 from services.launcher.stack import SERVICES, Stack
 from tests.conftest import recreate_database
-from tests.e2e.harness import Api
+from tests.e2e.harness import Api, start_demo
 from tests.e2e.otlp import Receiver
 
 AGENCIES = 8  # the two demo agencies and six more regencies
@@ -48,15 +48,7 @@ def stack(otlp: Receiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     log_dir = pathlib.Path(os.environ.get("TALENTA_E2E_LOG_DIR") or tmp_path_factory.mktemp("e2e-logs"))
     stack = Stack(database_urls=urls, environment="local", extra_env={**STACK_ENV, **tracing}, log_dir=log_dir)
     try:
-        stack.migrate()
-        stack.run_step(
-            "registry",
-            ["-m", "services.registry.demo", "seed", "--people-per-agency", str(PEOPLE_PER_AGENCY),
-             "--agencies", str(AGENCIES)],
-        )  # fmt: skip
-        for name in SERVICES:
-            stack.start_service(name)
-        stack.run_step("gateway", ["-m", "services.gateway.seed"])
+        start_demo(stack, agencies=AGENCIES, people_per_agency=PEOPLE_PER_AGENCY)
         yield stack
     finally:
         stack.stop()
@@ -65,6 +57,5 @@ def stack(otlp: Receiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(scope="session")
 async def api(stack: Stack) -> AsyncIterator[Api]:
     """The public API of the session's gateway, over TCP, signed in as the demo accounts on demand."""
-    client = Api(stack.url("gateway"))
-    yield client
-    await client.aclose()
+    async with Api(stack.url("gateway")) as client:
+        yield client

@@ -12,6 +12,7 @@ import httpx
 from services.common.service_token import CallerIdentity, mint_service_token
 from services.common.settings import ServiceSettings
 from services.gateway.demo import DEMO_CLIENTS, DEMO_USERS
+from services.launcher.stack import SERVICES, Stack
 
 PASSWORDS = {user.username: user.password for user in DEMO_USERS}
 CLIENT_SECRETS = {client.client_id: client.secret for client in DEMO_CLIENTS if client.secret}
@@ -31,6 +32,12 @@ class Api:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self.http.aclose()
+
+    async def __aenter__(self) -> Api:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     async def sign_in(self, username: str) -> dict[str, Any]:
         """A fresh token answer for a demo person (password grant, on in local mode)."""
@@ -124,3 +131,18 @@ def service_headers(audience: str, identity: CallerIdentity | None = None) -> di
     secret = ServiceSettings().service_token_secret.get_secret_value()
     who = identity or CallerIdentity(service="gateway", subject="user:e2e-operator", roles=("national_admin",))
     return {"Authorization": f"Bearer {mint_service_token(secret, 'gateway', audience, who)}"}
+
+
+def start_demo(stack: Stack, *, agencies: int, people_per_agency: int, workers: tuple[str, ...] = ()) -> None:
+    """Migrations, the registry's demo data, the three services (and `workers`), then the demo accounts."""
+    stack.migrate()
+    stack.run_step(
+        "registry",
+        ["-m", "services.registry.demo", "seed", "--people-per-agency", str(people_per_agency),
+         "--agencies", str(agencies)],
+    )  # fmt: skip
+    for name in SERVICES:
+        stack.start_service(name)
+    for worker in workers:
+        stack.start_worker(worker)
+    stack.run_step("gateway", ["-m", "services.gateway.seed"])

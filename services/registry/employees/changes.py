@@ -1,4 +1,8 @@
-"""Dated changes of a person's position, rank and education: close the current history row, open a new one."""
+"""Dated changes of a person's position, rank and education: close the current history row, open a new one.
+
+Only API calls (a person's change) come here, so the rows opened are `manual`, whatever the source of the
+person's earlier rows; imports and SIASN write their history through the set-based upserts.
+"""
 
 from __future__ import annotations
 
@@ -63,7 +67,6 @@ async def change_position(
             position_id=position.id,
             level=position.level,
             valid_from=since,
-            source=employee.source,
             created_by=actor,
             updated_by=actor,
         )
@@ -92,7 +95,6 @@ async def change_rank(
         rank=rank,
         rank_order=order,
         valid_from=since,
-        source=employee.source,
         created_by=actor,
         updated_by=actor,
     )
@@ -105,5 +107,5 @@ async def change_education(
     await _close(EmployeeRepository(session), EducationHistory, employee.nip, on, actor, "education_level")
     employee.education_level = level
     return EducationHistory(
-        nip=employee.nip, level=level, valid_from=on, source=employee.source, created_by=actor, updated_by=actor
+        nip=employee.nip, level=level, valid_from=on, created_by=actor, updated_by=actor
     )

@@ -103,3 +103,19 @@ async def test_synced_rows_record_when_they_were_fetched_and_a_resync_touches_on
     assert key[0] == "training_history"
     assert after[key] == (retrained, "siasn", fetch_time(changed), rows[key][3] + 1)
     assert set((await employee_fetched(registry, nips)).values()) == {fetched}  # the main record did not change
+
+
+async def test_a_persons_change_to_a_synced_employee_opens_manual_rows(registry: Registry) -> None:
+    nip = nips_of(registry.standin, AGENCY)[20]
+    await registry.sync({"nips": [nip], "agency_id": AGENCY})
+    person = await registry.api.get(f"/v1/employees/{nip}")
+    assert person.status_code == 200, person.text
+    patch = {"education_level": "s3" if person.json()["education_level"] != "s3" else "s2"}
+    changed = await registry.api.patch(f"/v1/employees/{nip}", json=patch, headers={"If-Match": person.headers["etag"]})
+    assert changed.status_code == 200, changed.text
+    history = await ok(await registry.api.get(f"/v1/employees/{nip}/history"), 200)
+    current = [row for row in history["education"] if row["valid_to"] is None]
+    assert [(row["level"], row["source"], row["source_fetched_at"]) for row in current] == [
+        (patch["education_level"], "manual", None)
+    ]  # written by a person through the API, not fetched from SIASN
+    assert {row["source"] for row in history["education"] if row["valid_to"] is not None} == {"siasn"}

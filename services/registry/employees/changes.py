@@ -106,6 +106,4 @@ async def change_education(
     """Record the person's highest education level from `on`; answers the new row for the caller to add."""
     await _close(EmployeeRepository(session), EducationHistory, employee.nip, on, actor, "education_level")
     employee.education_level = level
-    return EducationHistory(
-        nip=employee.nip, level=level, valid_from=on, created_by=actor, updated_by=actor
-    )
+    return EducationHistory(nip=employee.nip, level=level, valid_from=on, created_by=actor, updated_by=actor)

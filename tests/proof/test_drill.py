@@ -65,6 +65,13 @@ class Write:
     statuses: list[int] = field(default_factory=list)
     replayed: bool = False
     answer: dict[str, Any] = field(default_factory=dict)
+    upload: bytes | None = None  # a file: the body goes as the form beside it
+
+    def content(self) -> dict[str, Any]:
+        """The request's body arguments: JSON, or a multipart form with the file."""
+        if self.upload is None:
+            return {"json": self.body}
+        return {"data": self.body, "files": {"file": ("drill.csv", self.upload, "text/csv")}}
 
     @property
     def acknowledged(self) -> bool:
@@ -79,6 +86,7 @@ class Load:
     nips: list[str]
     writes: list[Write] = field(default_factory=list)
     reviews: list[Write] = field(default_factory=list)
+    imports: list[Write] = field(default_factory=list)
     reads: Counter[int] = field(default_factory=Counter)
     failures: list[tuple[str, int, str, dict[str, Any]]] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -95,7 +103,7 @@ class Load:
         """POST until acknowledged, retrying 503/504 with the same key, as a real client does."""
         deadline = time.monotonic() + WRITE_BUDGET
         while time.monotonic() < deadline:
-            answer = await self.call("POST", write.path, json=write.body, headers={"Idempotency-Key": write.key})
+            answer = await self.call("POST", write.path, headers={"Idempotency-Key": write.key}, **write.content())
             write.statuses.append(answer.status_code)
             if answer.status_code not in RETRYABLE:
                 write.replayed = answer.headers.get("idempotent-replayed") == "true"
@@ -122,6 +130,18 @@ class Load:
             self.reviews.append(review)
             await self.deliver(review)
             await asyncio.sleep(1.5)
+
+    async def importer(self) -> None:
+        """An atomic file of three awards every few seconds: some meet a fault while they run."""
+        while not self.stopping.is_set():
+            rows = [
+                f"{nip},2025-08-17,Drill import {len(self.imports)}-{i},agency" for i, nip in enumerate(self.nips[:3])
+            ]
+            upload = "\n".join(["nip,awarded_on,name,level", *rows]).encode()
+            write = Write("/api/v1/imports", {"kind": "awards", "agency_id": LAMPUNG_BARAT}, upload=upload)
+            self.imports.append(write)
+            await self.deliver(write)
+            await asyncio.sleep(2)
 
     async def reader(self, index: int) -> None:
         """A person and the agency's reviews in turn: one read on each downstream."""
@@ -193,7 +213,7 @@ async def test_under_load_faults_lose_no_write_apply_none_twice_and_heal_by_them
     load = Load(drill_api, nips)
     clients = [asyncio.create_task(load.writer(i)) for i in range(WRITERS)]
     clients += [asyncio.create_task(load.reader(i)) for i in range(READERS)]
-    clients.append(asyncio.create_task(load.reviewer()))
+    clients += [asyncio.create_task(load.reviewer()), asyncio.create_task(load.importer())]
     employee = f"/api/v1/employees/{nips[0]}"
     faults: list[tuple[str, Callable[[], Awaitable[None]], str, dict[str, str] | None]] = [
         ("scoring stopped", lambda: stop_and_restart(drill, "scoring", 3), "/api/v1/talent-reviews",
@@ -220,6 +240,7 @@ async def test_under_load_faults_lose_no_write_apply_none_twice_and_heal_by_them
     await assert_every_acknowledged_write_stored_once(drill, load)
     assert_failures_were_retryable_problems(load)
     await assert_every_review_completed_once(drill, drill_api, load.reviews)
+    await assert_every_import_whole(drill, drill_api, load.imports)
 
 
 def summary(load: Load, recoveries: dict[str, float]) -> str:
@@ -230,6 +251,7 @@ def summary(load: Load, recoveries: dict[str, float]) -> str:
     return (
         f"drill: {len(load.writes)} writes ({dict(statuses)}, {replays} answered as replays), "
         f"{len(load.reviews)} reviews ({dict(Counter(s for review in load.reviews for s in review.statuses))}), "
+        f"{len(load.imports)} imports ({dict(Counter(s for upload in load.imports for s in upload.statuses))}), "
         f"reads {dict(load.reads)}; recovered: {recovered}"
     )
 
@@ -270,6 +292,20 @@ async def assert_every_review_completed_once(stack: Stack, api: Api, reviews: li
     rows = await query(stack, "scoring", sql)
     assert sorted(row["id"] for row in rows) == sorted(ids)  # a replayed POST started no second review
     assert all(row["n"] == row["people"] == row["rows_total"] > 0 for row in rows), rows
+
+
+async def assert_every_import_whole(stack: Stack, api: Api, imports: list[Write]) -> None:
+    """Each file started during the drill ended, once, with all its rows written or none (a registry stopped
+    under a job fails it: nothing written, upload again)."""
+    assert all(upload.acknowledged for upload in imports), [upload.statuses for upload in imports]
+    ids = [upload.answer["id"] for upload in imports]
+    jobs = await asyncio.gather(*(api.wait_for_job(ADMIN, f"/api/v1/imports/{i}", 90) for i in ids))
+    assert "completed" in {job["status"] for job in jobs}, jobs
+    rows = await query(stack, "registry", "SELECT name FROM awards WHERE name LIKE 'Drill import %'")
+    stored = Counter(row["name"].rsplit("-", 1)[0] for row in rows)
+    assert stored == {f"Drill import {n}": 3 for n, job in enumerate(jobs) if job["status"] == "completed"}, jobs
+    started = await query(stack, "registry", "SELECT id FROM imports")
+    assert sorted(row["id"] for row in started) == sorted(ids)  # a replayed upload started no second job
 
 
 async def start_review(api: Api) -> str:

@@ -1,7 +1,8 @@
 """One import job: read the stored file in batches, check every row, stage it, and write it set-based.
 
 Everything is written in one transaction (an atomic import with a bad row writes nothing; a partial one writes
-the good rows). The job's state lives in the `imports` row, changed in short transactions of their own."""
+the good rows). The job's state lives in the `imports` row, changed in short transactions of their own, but for
+the completed state, which commits with the rows it counts."""
 
 from __future__ import annotations
 
@@ -175,15 +176,24 @@ async def run_job(
     try:
         async with job_session(maker) as session:
             outcome = await import_rows(session, spec, tally, batch_rows, progress)
+            final = final_state(tally, outcome)
             if outcome is None:
                 await session.rollback()
             else:
+                # The outcome commits with the rows it counts: a job that wrote is never taken later for one
+                # that died before writing, whatever happens to the database meanwhile.
+                await ImportRepository(session).set(spec.import_id, **final, progress=1.0, finished_at=utcnow())
                 await session.commit()
     except (IntegrityError, ConcurrentWrite):
         logger.warning("import met a concurrent change", extra={"import_id": spec.import_id})
         raise ImportFailed(
             "The data changed while the import ran (another writer); nothing was written. Upload the file again."
         ) from None
+    return final
+
+
+def final_state(tally: Tally, outcome: Outcome | None) -> dict[str, Any]:
+    """The columns of a job's final state: failed with nothing written (`outcome` None), or completed."""
     state: dict[str, Any] = {"rows_total": tally.rows, "error_count": tally.count, "errors": tally.rendered()}
     if outcome is None:
         detail = (

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import pathlib
+import time
 from typing import Any, BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.db import utcnow
+from services.common.db_errors import is_database_unavailable
 from services.common.errors import Forbidden
 from services.common.ids import new_id
 from services.registry.access import Scope
@@ -23,6 +25,10 @@ from services.registry.imports.upsert import WriteContext
 from services.registry.settings import RegistrySettings
 
 logger = logging.getLogger("talenta.registry.imports")
+# A job's final state waits this long for a database that refuses it (a restart, a failover), rather than leave
+# the job `running` until the keeper finds its heartbeat stale, minutes later.
+FINISH_PATIENCE_SECONDS = 60.0
+FINISH_RETRY_SECONDS = 0.5
 
 
 def stored_path(settings: RegistrySettings, job: ImportJob) -> pathlib.Path:
@@ -143,7 +149,22 @@ async def finish(
     values = final | {"finished_at": utcnow()}
     if final["status"] == "completed":
         values["progress"] = 1.0
-    async with maker() as session:
-        await ImportRepository(session).set(import_id, **values)
-        await session.commit()
-    await asyncio.to_thread(path.unlink, True)
+    try:
+        await _record_final(maker, import_id, values)
+    finally:
+        await asyncio.to_thread(path.unlink, True)
+
+
+async def _record_final(maker: async_sessionmaker[AsyncSession], import_id: str, values: dict[str, Any]) -> None:
+    deadline = time.monotonic() + FINISH_PATIENCE_SECONDS
+    while True:
+        try:
+            async with maker() as session:
+                await ImportRepository(session).set(import_id, **values)
+                await session.commit()
+            return
+        except Exception as exc:
+            if not is_database_unavailable(exc) or time.monotonic() > deadline:
+                raise
+            logger.warning("import outcome waits for the database", extra={"import_id": import_id})
+        await asyncio.sleep(FINISH_RETRY_SECONDS)

@@ -30,6 +30,7 @@ def create_service_app(
     routers: Sequence[APIRouter],
     readiness_checks: dict[str, ReadinessCheck],
     body_limit_for: Callable[[str], int] | None = None,
+    upload_paths: frozenset[str] = frozenset(),
     openapi_tags: list[dict[str, Any]] | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
@@ -59,7 +60,7 @@ def create_service_app(
         app.include_router(router)
     limit = body_limit_for or (lambda _path: settings.max_json_body_bytes)
     # Added innermost first: the request context wraps everything, so even a 413 has a request id.
-    app.add_middleware(BodyLimitMiddleware, limit_for=limit)
+    app.add_middleware(BodyLimitMiddleware, limit_for=limit, uploads=upload_paths)
     if settings.otel_endpoint:
         app.add_middleware(TracingMiddleware, service=settings.service_name, endpoint=settings.otel_endpoint)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

@@ -82,9 +82,10 @@ class RequestContextMiddleware:
 class BodyLimitMiddleware:
     """Answers 413 problem+json for a body over the limit, by Content-Length or while it streams in."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int], uploads: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.uploads = uploads  # paths whose body is a file: over the limit is `import_too_large`, as documented
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,9 +119,13 @@ class BodyLimitMiddleware:
             if not started:
                 await self._reject(limit, scope, receive, send)
 
-    @staticmethod
-    async def _reject(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-        err = PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
+    async def _reject(self, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] in self.uploads:
+            err = PayloadTooLarge(
+                f"The upload is larger than the limit of {limit} bytes; split it.", code="import_too_large"
+            )
+        else:
+            err = PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
         await problem_response(err.to_problem())(scope, receive, send)
 
 

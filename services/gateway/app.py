@@ -188,6 +188,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         body_limit_for=lambda path: (
             settings.max_import_bytes if path == "/api/v1/imports" else settings.max_json_body_bytes
         ),
+        upload_paths=frozenset({"/api/v1/imports"}),  # over its limit: `import_too_large`, as the registry answers
         openapi_tags=OPENAPI_TAGS,
     )
     install_openapi(app)

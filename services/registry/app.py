@@ -107,6 +107,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         readiness_checks={"database": database_ready},
         openapi_tags=OPENAPI_TAGS,
         body_limit_for=body_limits(settings),
+        upload_paths=frozenset({"/v1/imports"}),
     )
     app.state.idempotency_table = idempotency_keys
     return app

@@ -94,6 +94,27 @@ async def test_import_is_streamed_through(
     assert call["body_size"] > len(payload)
 
 
+async def test_an_upload_over_the_gateways_limit_is_import_too_large_naming_it(
+    gateway_db: str, stubs: dict[str, Any]
+) -> None:
+    """The code IMPORTS.md documents for a file over the limit, whichever service's limit it is over."""
+    async with running(settings_for(gateway_db, stubs, max_import_bytes=64 * 1024)) as (app, client):
+        username = await Accounts(app).user(["national_admin"], agency_id=None)
+        headers = bearer((await password_token(client, username))["access_token"])
+        calls = len(stubs["registry"].state.calls)
+        upload = await client.post(
+            "/api/v1/imports",
+            files={"file": ("people.csv", b"nip,name\n" + b"198609262015051001,Budi\n" * 4000, "text/csv")},
+            data={"kind": "employees", "agency_id": "pemkab-lampung-barat"},
+            headers=headers,
+        )
+        assert (upload.status_code, upload.json()["code"]) == (413, "import_too_large")
+        assert "limit of 65536 bytes" in upload.json()["detail"]
+        assert len(stubs["registry"].state.calls) == calls  # refused before anything reached the registry
+        body = await client.post("/api/v1/employees", json={"name": "x" * 2_000_000}, headers=headers)
+        assert (body.status_code, body.json()["code"]) == (413, "payload_too_large")
+
+
 async def test_svg_passes_its_media_type(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
     response = await client.get("/api/v1/talent-reviews/r1/nine-box.svg", headers=admin)
     assert response.status_code == 200

@@ -1,8 +1,10 @@
-"""The fault drill: real processes under steady load while scoring and the registry are stopped and restarted,
-PostgreSQL refuses the registry's connections, and the registry hangs; then a review worker is killed mid-run.
+"""The fault drill: real processes under steady load (awards, reviews and imports written, people and reviews
+read) while scoring and the registry are stopped and restarted, PostgreSQL refuses each service's connections, and
+the registry hangs; then a review worker is killed mid-run.
 
 What a client may see is a 503 or 504 problem+json, retried with the same Idempotency-Key; afterwards every
-acknowledged write is in the database exactly once and the services came back by themselves within seconds.
+acknowledged write is in the database exactly once, every review and import that met a fault ended once (a review
+completed, an import with all its rows or none), and the services came back by themselves within seconds.
 The stack runs on `talenta_proof_drill_*` databases of its own: nothing else is made to refuse connections.
 """
 

@@ -251,6 +251,9 @@ async def test_names_that_are_formulas_are_neutralised_in_the_csv_download_only(
     names = {row["nip"]: row["name"] for row in rows}
     assert names == {nip: "'" + name for nip, name in FORMULAS.items()} | PLAIN
 
+    request_id = download.headers["x-request-id"]
     for nip, name in people.items():  # the JSON API answers what was imported, unchanged
         assert ok(await api.get(ADMIN, f"/api/v1/employees/{nip}"))["name"] == name
         assert ok(await api.get(ADMIN, f"{REVIEWS}/{review['id']}/placements/{nip}"))["name"] == name
+        trail = ok(await api.get(ADMIN, "/api/v1/audit-events", params={"nip": nip, "limit": 500}))["items"]
+        assert ("placements.export", request_id) in {(e["action"], e["request_id"]) for e in trail}  # a read of each

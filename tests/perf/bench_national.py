@@ -193,13 +193,12 @@ async def export_plan(registry_url: str) -> str:
 
     params = {"as_of": "2026-01-02", "year": 2025, "prev_year": 2024, "sanction_since": "2021-01-02",
               "award_since": "2021-01-02"}  # fmt: skip
-    statement, args = positional(scoring_inputs_sql(by_agency=False, levels=LEVELS.split(",")), params)
+    statement, args = positional(scoring_inputs_sql(by_agency=False, levels=LEVELS.split(","), per_person=True), params)
     connection = await asyncpg.connect(registry_url.replace("+asyncpg", ""))
     try:
         from services.registry.exports.repository import PG_SETTINGS
-        from services.registry.exports.service import LEVELS_PG_SETTINGS
 
-        for option in (*PG_SETTINGS, *LEVELS_PG_SETTINGS):
+        for option in PG_SETTINGS:
             await connection.execute(f"SET {option}")
         import datetime as dt
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import pathlib
+import time
 
 import pytest
 from fastapi import FastAPI
@@ -122,7 +123,17 @@ async def test_hostile_file_names_never_reach_the_filesystem(
     assert ".." not in job["file_name"]
     assert all(ch.isprintable() for ch in job["file_name"])
     assert not await asyncio.to_thread(pathlib.Path("/tmp/evil.csv").exists)
-    assert not list(import_dir(bulk_app).glob(f"{job['id']}*"))  # the upload is deleted once the job ends
+    assert await upload_deleted(bulk_app, job["id"])  # the upload is deleted once the job ends
+
+
+async def upload_deleted(app: FastAPI, job_id: str, seconds: float = 5.0) -> bool:
+    """Whether the job's stored upload is gone within `seconds`: it is deleted just after its status commits."""
+    deadline = time.monotonic() + seconds
+    while list(import_dir(app).glob(f"{job_id}*")):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
 
 
 async def test_a_file_name_longer_than_a_part_header_may_be_is_a_422_naming_the_body(

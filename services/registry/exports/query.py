@@ -112,7 +112,8 @@ FROM people p
 # The same facts as _CTES + _SELECT, looked up person by person through the (nip, day) indexes: for the few people
 # of a levels export this reads only their rows, where the windowed CTEs' plan hashes every row of each history
 # table (10 times slower for 1,000 people of a 10,000-person agency, no faster across 5.6 M people). The run start
-# of the current level is the latest row (by valid_from, id) that starts a run: its valid_from is the run's minimum.
+# of the current level is the latest row (by valid_from, id) that starts a run: its valid_from is the run's minimum;
+# it is read only where level_since uses it (a holding that ends later, or an employee row without level_since).
 _LATEST_ROW = "ORDER BY {t}.{day} DESC, {t}.id DESC LIMIT 1"
 _PER_PERSON = f"""{_COLUMNS.format(run_start="rs.run_start")}
 FROM people p
@@ -124,7 +125,9 @@ FROM people p
     SELECT r.valid_from AS run_start FROM (
       SELECT h.id, h.valid_from,
         {_STARTS_RUN} AS starts_run
-      FROM position_history h WHERE h.nip = p.nip AND h.valid_from <= :as_of
+      FROM position_history h
+      WHERE h.nip = p.nip AND h.valid_from <= :as_of
+        AND cp.nip IS NOT NULL AND (cp.valid_to IS NOT NULL OR p.level_since IS NULL)
       WINDOW w AS (ORDER BY h.valid_from, h.id)
     ) r WHERE r.starts_run = 1 {_LATEST_ROW.format(t="r", day="valid_from")}
   ) rs ON true

@@ -118,3 +118,28 @@ async def test_a_service_answering_500s_stays_reachable_while_503s_open_the_brea
             await client.request("POST", "/x", identity=WHO)
     finally:
         await client.aclose()
+
+
+async def test_a_cookie_one_answer_sets_never_rides_on_a_later_call() -> None:
+    # Internal calls act for many principals: a cookie set for one must not be sent on another's call.
+    seen: list[str | None] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(dict(scope["headers"]).get(b"cookie", b"").decode() or None)
+        headers = [(b"set-cookie", b"session=user-7; Path=/")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    client = ServiceClient(
+        "registry",
+        ClientOptions(base_url="http://registry"),
+        token_secret=SECRET,
+        issuer="gateway",
+        transport=httpx.ASGITransport(app),
+    )
+    try:
+        await client.request("GET", "/v1/a", identity=WHO)
+        await client.request("GET", "/v1/b", identity=CallerIdentity(service="gateway", subject="user:8"))
+    finally:
+        await client.aclose()
+    assert seen == [None, None]

@@ -143,3 +143,15 @@ async def test_a_cookie_one_answer_sets_never_rides_on_a_later_call() -> None:
     finally:
         await client.aclose()
     assert seen == [None, None]
+
+
+@pytest.mark.parametrize("base", ["http://registry", "http://registry/", "http://h:1/prefix", "http://h:1/prefix/"])
+def test_the_absolute_url_built_once_is_the_one_httpx_would_merge(base: str) -> None:
+    client = client_for(base)
+    paths = ["/v1/employees/198609262015051001", "/v1/x%2Fy?a=1", "/v1/a b/ü", "v1/a", "//v1/b", "/", "http://o/x"]
+    for path in paths:
+        merged = client.http.build_request("GET", path, params={"q": "1"}).url
+        assert client.http.build_request("GET", client._url(path), params={"q": "1"}).url == merged
+        assert str(client.http.build_request("GET", client._url(path)).url) == str(
+            client.http.build_request("GET", path).url
+        )

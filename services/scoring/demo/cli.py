@@ -26,15 +26,27 @@ IDENTITY = CallerIdentity(service="scoring-demo", subject="service:scoring-demo"
 class DemoClient:
     """The scoring API, called with a freshly minted national service token."""
 
-    def __init__(self, base_url: str, secret: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+    def __init__(
+        self, base_url: str, secret: str, transport: httpx.BaseTransport | None = None, patience: float = 60.0
+    ) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=30, transport=transport)
         self.secret = secret
+        self.patience = patience
 
     def call(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
-        """One call; raises on a 5xx."""
-        token = mint_service_token(self.secret, "scoring-demo", "scoring", IDENTITY)
-        headers = {"Authorization": f"Bearer {token}", **(headers or {})}
-        response = self.http.request(method, path, headers=headers, **kwargs)
+        """One call, retried after a 503 as its Retry-After says (for up to `patience` s); raises on a 5xx.
+
+        On SQLite a write can meet a review's worker committing and get a 503 "retry shortly"; the review's POST
+        carries an Idempotency-Key, so trying again is safe."""
+        deadline = time.monotonic() + self.patience
+        while True:
+            token = mint_service_token(self.secret, "scoring-demo", "scoring", IDENTITY)
+            response = self.http.request(method, path, headers={"Authorization": f"Bearer {token}", **(headers or {})},
+                                         **kwargs)  # fmt: skip
+            pause = min(float(response.headers.get("retry-after", "1") or 1), 5.0)
+            if response.status_code != 503 or time.monotonic() + pause > deadline:
+                break
+            time.sleep(pause)
         if response.status_code >= 500:
             raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
         return response

@@ -54,10 +54,12 @@ def create_service_app(
     app.state.metrics.pools.watch("read", lambda: driver_pool_use(getattr(app.state, "read_pool", None)))
     install_error_handlers(app)
     install_problem_openapi(app)
-    app.include_router(health_router(readiness_checks))
-    app.include_router(metrics_router())
+    # Routes are matched in order, router by router: the service's own (busiest first) come before the
+    # probes and the scrape, which are asked for a few times a minute.
     for router in routers:
         app.include_router(router)
+    app.include_router(health_router(readiness_checks))
+    app.include_router(metrics_router())
     limit = body_limit_for or (lambda _path: settings.max_json_body_bytes)
     # Added innermost first: the request context wraps everything, so even a 413 has a request id.
     app.add_middleware(BodyLimitMiddleware, limit_for=limit, uploads=upload_paths)

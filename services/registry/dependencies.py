@@ -36,10 +36,6 @@ async def get_employee_reader(request: Request) -> EmployeeReader:
     return EmployeeReader(getattr(request.app.state, "read_pool", None), read_sessionmaker(request))
 
 
-# Dependencies are coroutines on purpose: FastAPI runs a plain `def` dependency in a worker thread.
-EmployeeReaderDep = Annotated[EmployeeReader, Depends(get_employee_reader)]
-
-
 async def get_scope(request: Request) -> Scope:
     """The verified caller's scope (401 without a valid service token); a token naming its agency by code is
     resolved to the id (an unknown code sees nothing)."""

@@ -6,13 +6,16 @@ import sqlite3
 from collections.abc import Iterator
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # SQLSTATE classes of a server that cannot serve now: 08 connection exception, 53 insufficient resources
 # (too many connections, out of memory or disk), 57P operator intervention (shutdown, terminated, starting up).
 _UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
 _UNAVAILABLE_DRIVER_ERRORS = (asyncpg.exceptions.ConnectionDoesNotExistError, ConnectionError, TimeoutError)
+# SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled back": the statement after a lost
+# connection, in the same transaction. (A session broken by its own failed flush has another code: a bug.)
+_LOST_CONNECTION_PENDING_ROLLBACK = "8s2b"
 # Errors a service may see from its database: the handler decides between 503 and a logged 500.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 
@@ -33,6 +36,8 @@ def is_database_unavailable(exc: BaseException) -> bool:
         if isinstance(error, PoolTimeout):  # every pooled connection busy for pool_timeout seconds
             return True
         if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, PendingRollbackError) and error.code == _LOST_CONNECTION_PENDING_ROLLBACK:
             return True
         if isinstance(error, _UNAVAILABLE_DRIVER_ERRORS):
             return True

@@ -126,14 +126,24 @@ async def execute_import(
     except asyncio.CancelledError:
         await finish(maker, import_id, {"status": "failed", "detail": STOPPED, "rows_written": 0}, spec.path)
         raise
-    except Exception:
-        logger.exception("import failed unexpectedly", extra={"import_id": import_id})
-        detail = f"An unexpected error stopped the import; nothing was written. Quote import {import_id} to support."
-        final = {"status": "failed", "detail": detail, "rows_written": 0}
+    except Exception as exc:
+        if is_database_unavailable(exc):
+            logger.warning("import stopped: database unavailable", extra={"import_id": import_id})
+            final = {"status": "failed", "detail": DATABASE_LOST, "rows_written": 0}
+        else:
+            logger.exception("import failed unexpectedly", extra={"import_id": import_id})
+            detail = (
+                f"An unexpected error stopped the import; nothing was written. Quote import {import_id} to support."
+            )
+            final = {"status": "failed", "detail": detail, "rows_written": 0}
     await finish(maker, import_id, final, spec.path)
     return final
 
 
+DATABASE_LOST = (
+    "The database became unavailable while the import ran; nothing was written. Upload the file again once the"
+    " registry answers (imports are idempotent)."
+)
 STOPPED = (
     "The registry stopped while the import ran; nothing was written. Upload the file again (imports are idempotent)."
 )

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.imports import service
@@ -77,3 +78,19 @@ async def test_a_job_that_wrote_is_completed_with_its_rows_even_if_its_outcome_i
     )
     assert (job["status"], job["rows_written"], job["rows_created"]) == ("completed", 2, 2)
     assert job["finished_at"] is not None
+
+
+async def test_a_job_whose_database_connection_is_lost_midway_says_so(
+    bulk_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy raises PendingRollbackError for the statement after a lost connection: that is the database going
+    away (upload again), not a bug to quote to support."""
+
+    async def lost(*_: object) -> None:
+        raise PendingRollbackError("Can't reconnect until invalid transaction is rolled back.", code="8s2b")
+
+    monkeypatch.setattr(service, "run_job", lost)
+    org = await fresh_org(bulk_api)
+    job = await run_import(bulk_api, "units", org["code"], "Kode,Nama\nBKPSDM,Badan Kepegawaian\n")
+    assert (job["status"], job["rows_written"]) == ("failed", 0)
+    assert job["detail"] == service.DATABASE_LOST

@@ -32,7 +32,7 @@ from services.gateway.events.client import read_feed
 from services.gateway.settings import GatewaySettings
 from services.gateway.webhooks.models import DELIVERED, FAILED, PENDING, DeliveryAttempt, Webhook, WebhookDelivery
 from services.gateway.webhooks.repository import WebhookRepository
-from services.gateway.webhooks.service import SECRET_INFO, resolves_inside
+from services.gateway.webhooks.service import SECRET_INFO, owner_access, receives, resolves_inside
 from services.gateway.webhooks.signing import delivery_headers
 
 logger = logging.getLogger("talenta.gateway.webhooks")
@@ -40,10 +40,6 @@ IDENTITY = system_identity("gateway")
 FEED_PAGE = 500
 PRIVATE_ADDRESS = "private_address"  # the endpoint's name resolved inside the deployment: nothing sent
 _EVENT_FIELDS = ("id", "type", "source", "subject", "agency_id", "occurred_at", "data")
-
-
-def _wants(webhook: Webhook, event: dict[str, Any]) -> bool:
-    return event["type"] in webhook.events and webhook.agency_id in (None, event.get("agency_id"))
 
 
 class Dispatcher:
@@ -75,6 +71,8 @@ class Dispatcher:
             if not page.items:
                 return 0
             webhooks = await repository.receiving()
+            owners = await repository.owners(webhooks)
+            access = {webhook.id: owner_access(owners.get(webhook.owner)) for webhook in webhooks}
             now = utcnow()
             rows = [
                 {
@@ -90,7 +88,7 @@ class Dispatcher:
                 }
                 for event in page.items
                 for webhook in webhooks
-                if _wants(webhook, event)
+                if receives(webhook, access[webhook.id], event)
             ]
             await repository.add_deliveries(rows)
             await repository.move_cursor(source, page.next_after, now)

@@ -70,6 +70,21 @@ class WebhookRepository:
         )
         return (await self.session.execute(query)).scalars().all()
 
+    async def owners(self, webhooks: Sequence[Webhook]) -> dict[str, User | Client]:
+        """The current account of each webhook's owner, by owner ("user:<id>" or "client:<client_id>")."""
+        wanted = {w.owner for w in webhooks}
+        user_ids = [o.removeprefix("user:") for o in wanted if o.startswith("user:")]
+        client_ids = [o.removeprefix("client:") for o in wanted if o.startswith("client:")]
+        found: dict[str, User | Client] = {}
+        if user_ids:
+            for user in (await self.session.execute(select(User).where(User.id.in_(user_ids)))).scalars():
+                found[f"user:{user.id}"] = user
+        if client_ids:
+            query = select(Client).where(Client.client_id.in_(client_ids))
+            for client in (await self.session.execute(query)).scalars():
+                found[f"client:{client.client_id}"] = client
+        return found
+
     async def lock_cursor(self, source: str) -> int | None:
         """This replica's hold on a source's fan-out: its position, or None while another replica holds it."""
         await self.session.execute(

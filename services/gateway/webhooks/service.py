@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +17,10 @@ from services.common.etag import require_if_match
 from services.common.ids import new_id
 from services.common.pagination import PageParams, make_page
 from services.gateway.auth.keys import KeyCipher
+from services.gateway.auth.models import Client, User
 from services.gateway.auth.principal import Principal
-from services.gateway.events.catalog import EventAccess
-from services.gateway.permissions import Reach, decide
+from services.gateway.events.catalog import EventAccess, event_access
+from services.gateway.permissions import Reach, decide, role_scopes
 from services.gateway.webhooks.models import DeliveryAttempt, Webhook, WebhookDelivery
 from services.gateway.webhooks.repository import WebhookRepository
 from services.gateway.webhooks.schemas import WebhookCreate, WebhookUpdate
@@ -67,6 +69,37 @@ def _check_events(access: EventAccess, events: Sequence[str], loc: list[str | in
     if hidden:
         raise invalid(loc, f"not visible to this principal: {', '.join(hidden)}")
     return list(dict.fromkeys(events))
+
+
+def owner_access(account: User | Client | None) -> EventAccess:
+    """What a webhook's owner may receive now, from their account as it is today (not as it was when the webhook
+    was registered): an owner whose roles, scopes or agency were narrowed since receives only what they still may
+    see, and an owner whose account is gone receives nothing."""
+    if isinstance(account, User):
+        principal = Principal(
+            subject=f"user:{account.id}", kind="user", client_id="webhook", roles=tuple(account.roles),
+            scopes=tuple(role_scopes(account.roles)), agency_id=account.agency_id, jti="", expires_at=0,
+            user_id=account.id, nip=account.nip,
+        )  # fmt: skip
+    elif isinstance(account, Client):
+        principal = Principal(
+            subject=f"client:{account.client_id}", kind="client", client_id=account.client_id, roles=(),
+            scopes=tuple(account.scopes), agency_id=account.agency_id, jti="", expires_at=0,
+        )  # fmt: skip
+    else:
+        return EventAccess(types=(), agency_id=None)
+    return event_access(principal)
+
+
+def receives(webhook: Webhook, access: EventAccess, event: dict[str, Any]) -> bool:
+    """True when `webhook` asked for this event and its owner (`access`, today's) may still see it."""
+    agency = event.get("agency_id")
+    return (
+        event["type"] in webhook.events
+        and event["type"] in access.types
+        and webhook.agency_id in (None, agency)
+        and access.agency_id in (None, agency)
+    )
 
 
 def _sees(principal: Principal, webhook: Webhook) -> bool:

@@ -14,8 +14,10 @@ import subprocess
 import sys
 from typing import Any
 
+from services.gateway.auth.models import User
 from services.gateway.webhooks.dispatcher import Dispatcher
-from services.gateway.webhooks.service import resolves_inside
+from services.gateway.webhooks.models import Webhook
+from services.gateway.webhooks.service import owner_access, resolves_inside
 from tests.gateway.events.conftest import ROOT, Receiver, Stack
 from tests.gateway.events.test_feed import created
 
@@ -229,3 +231,41 @@ async def test_resolves_inside() -> None:
     assert await resolves_inside("https://[::1]/hook")
     assert await resolves_inside("https://169.254.169.254/latest/meta-data")  # cloud metadata
     assert not await resolves_inside("https://8.8.8.8/hook")  # a global literal: no DNS asked
+
+
+async def test_an_owner_narrowed_since_registering_receives_only_what_they_may_still_see(
+    stack: Stack, receiver: Receiver
+) -> None:
+    _, agency, hook = await agency_with_hook(stack, receiver, "pemkab-hook-narrowed")
+    national = await stack.token(["national_admin"])
+    runner = dispatcher(stack)
+
+    async def set_owner_roles(roles: list[str]) -> None:
+        async with stack.app.state.sessionmaker() as session:
+            webhook = await session.get(Webhook, hook["id"])
+            assert webhook is not None
+            owner = await session.get(User, webhook.owner.removeprefix("user:"))
+            assert owner is not None
+            owner.roles = roles
+            await session.commit()
+
+    async def new_employee(seq: str) -> None:
+        body = {"nip": f"197902022005011{seq}", "name": "P", "employment_type": "pns", "agency_id": agency["id"]}
+        await created(stack, national, "/api/v1/employees", body)
+
+    try:
+        await until_quiet(runner, rounds=3)
+        await set_owner_roles(["employee"])  # their own records only: no agency event is theirs to receive
+        await new_employee("001")
+        await until_quiet(runner, rounds=10)
+        assert receiver.received == []
+        await set_owner_roles(["agency_admin"])
+        await new_employee("002")
+        await until_quiet(runner, rounds=10)
+    finally:
+        await runner.stop()
+    assert [event["data"]["nip"] for event in receiver.bodies()] == ["197902022005011002"]
+
+
+def test_an_owner_without_an_account_receives_nothing() -> None:
+    assert owner_access(None).types == ()

@@ -36,6 +36,8 @@ parse_position_type = c.choice(
     POSITION_TYPES,
 )  # fmt: skip
 parse_functional_level = c.choice({}, FUNCTIONAL_LEVELS)
+YEAR_RANGE = (1990, 2100)  # of a rating, as the path of PUT .../performance-ratings/{year}
+_YEARS = {str(year): year for year in range(YEAR_RANGE[0], YEAR_RANGE[1] + 1)}  # a year as a file writes it
 
 
 class CellReader:
@@ -75,6 +77,28 @@ def employee(number: int, cells: Cells, catalog: Catalog) -> EmployeeRow | list[
     """A row of an employees file."""
     (nip, name, kind, agency, unit, position, position_since, level_since, rank, rank_since, education, email,
      phone, birth, gender) = cells  # fmt: skip
+    if nip is not None and birth is None and gender is None and (agency is None or catalog.names_agency(agency)):
+        # The common row, read without collecting: any problem sends it down the collecting path.
+        try:
+            unit_id = None if unit is None else catalog.unit(unit)
+            return EmployeeRow(
+                number, nip, name, None if kind is None else c.parse_employment_type(kind), unit_id,
+                None if position is None else catalog.position(position, unit_id),
+                None if position_since is None else c.parse_date(position_since),
+                None if level_since is None else c.parse_date(level_since),
+                None if rank is None else c.parse_rank(rank),
+                None if rank_since is None else c.parse_date(rank_since),
+                None if education is None else c.parse_education(education), email, phone,
+            )  # fmt: skip
+        except c.CellError:
+            pass
+    return employee_collecting(number, cells, catalog)
+
+
+def employee_collecting(number: int, cells: Cells, catalog: Catalog) -> EmployeeRow | list[RowError]:
+    """`employee`, collecting every problem of the row (the same row or errors, slower)."""
+    (nip, name, kind, agency, unit, position, position_since, level_since, rank, rank_since, education, email,
+     phone, birth, gender) = cells  # fmt: skip
     r = CellReader(number)
     r.need("nip", _text, nip)
     if agency is not None and not catalog.names_agency(agency):
@@ -107,11 +131,24 @@ def _against_nip(r: CellReader, nip: str | None, birth: dt.date | None, gender: 
 def rating(number: int, cells: Cells, catalog: Catalog) -> RatingRow | list[RowError]:
     """A row of a performance-ratings file; a `predikat` column, when given, must agree with the two ratings."""
     nip, year, result, behavior, stated = cells
+    known_year = _YEARS.get(year)  # type: ignore[arg-type]
+    if nip is not None and known_year is not None and result is not None and behavior is not None and stated is None:
+        # The common row, read without collecting: any problem sends it down the collecting path.
+        try:
+            return RatingRow(number, nip, known_year, c.parse_expectation(result), c.parse_expectation(behavior))
+        except c.CellError:
+            pass
+    return rating_collecting(number, cells, catalog)
+
+
+def rating_collecting(number: int, cells: Cells, catalog: Catalog) -> RatingRow | list[RowError]:
+    """`rating`, collecting every problem of the row (the same row or errors, slower)."""
+    nip, year, result, behavior, stated = cells
     r = CellReader(number)
     row = RatingRow(
         number,
         r.need("nip", _text, nip),
-        r.need("year", lambda v: c.parse_int(v, 1990, 2100), year),
+        r.need("year", lambda v: c.parse_int(v, *YEAR_RANGE), year),
         r.need("work_result", c.parse_expectation, result),
         r.need("work_behavior", c.parse_expectation, behavior),
     )

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -43,6 +44,7 @@ from services.registry.imports.upsert import (
 logger = logging.getLogger("talenta.registry.imports")
 READ_SHARE = 0.8  # of the progress bar: reading and checking rows; the rest is the write
 READ_AHEAD = 3  # batches read and checked ahead of the database
+WRITE_WORK_MEM = "128MB"  # PostgreSQL's sort memory for the job's writes (its default 4MB spills to disk)
 NEEDS_CATALOG = ("employees", "positions")
 RECORD_KINDS = {
     "performance-ratings": RATINGS,
@@ -149,6 +151,8 @@ async def _hold_write_lock(session: AsyncSession, spec: JobSpec) -> None:
     """Before checking and writing: hold the agency's bulk-write lock until the transaction ends."""
     if is_postgres(session):
         await lock_agency(session, spec.agency_id)
+        # The writes sort the whole stage by NIP (and the checks group it): in memory, not in temporary files.
+        await session.execute(text(f"SET LOCAL work_mem = '{WRITE_WORK_MEM}'"))
         return
     # SQLite has one writer. End the reading transaction (the stage is a temporary table of this connection, it
     # stays), then open the writing one with a write: it waits its turn rather than meet a stale snapshot later.

@@ -164,7 +164,7 @@ class EmployeeUpsert:
     async def check(self, session: AsyncSession) -> list[RowError]:
         """Classify the staged rows against the registry and answer what it refuses (call under the agency lock)."""
         params = self.context.params()
-        await self.stage_table.analyze(session)
+        await self.stage_table.analyze(session, ["nip"])
         await session.execute(sql(q.CLASSIFY), params)
         found = await session.execute(sql(q.CHECK), params)
         errors = await self.stage_table.duplicates(session, ["nip"], "nip")

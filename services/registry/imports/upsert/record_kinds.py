@@ -98,6 +98,24 @@ def _past(row: int, field: str, day: dt.date, context: WriteContext) -> list[Row
 
 def rating_record(row: RatingRow, context: WriteContext) -> tuple[Any, ...] | list[RowError]:
     """(row, nip, year, work_result, work_behavior, predikat) or why not."""
+    nip, low, high = row.nip, *RATING_YEARS
+    if (
+        len(nip) == NIP_LENGTH and nip.isdigit() and nip != context.caller_nip and low <= row.year <= high
+        and row.work_result in EXPECTATIONS and row.work_behavior in EXPECTATIONS
+    ):  # fmt: skip
+        return (
+            row.row,
+            nip,
+            row.year,
+            row.work_result,
+            row.work_behavior,
+            predikat(row.work_result, row.work_behavior),
+        )
+    return rating_record_collecting(row, context)
+
+
+def rating_record_collecting(row: RatingRow, context: WriteContext) -> tuple[Any, ...] | list[RowError]:
+    """`rating_record`, collecting every problem of the row (the same record or errors, slower)."""
     errors = _person(row, context)
     if not RATING_YEARS[0] <= row.year <= RATING_YEARS[1]:
         errors.append(row_error(row.row, "year", "out_of_range", low=RATING_YEARS[0], high=RATING_YEARS[1]))

@@ -78,7 +78,7 @@ class RecordUpsert:
     async def check(self, session: AsyncSession) -> list[RowError]:
         """Match staged rows to the registry (call under the agency lock); answers what it refuses."""
         stage, table = self.kind.stage_name, self.kind.table
-        await self.stage_table.analyze(session)
+        await self.stage_table.analyze(session, self.keys)
         keys = " ".join(f"AND r.{name} = {stage}.{name}" for name, _ in self.kind.keys)
         differs = " OR ".join(f"{stage}.{name} IS DISTINCT FROM r.{name}" for name, _ in self.kind.values)
         current = "AND r.superseded_at IS NULL" if self.kind.versioned else ""

@@ -137,9 +137,13 @@ class Stage:
             chunk = records[start : start + SQLITE_BATCH]
             await session.execute(self.table.insert(), [dict(zip(self.loaded, r, strict=True)) for r in chunk])
 
-    async def analyze(self, session: AsyncSession) -> None:
-        """Give the planner the stage's size (autovacuum never analyses temporary tables)."""
-        await session.execute(text(f"ANALYZE {self.name}"))
+    async def analyze(self, session: AsyncSession, keys: Sequence[str]) -> None:
+        """Give the planner the stage's size (autovacuum never analyses temporary tables) and its `keys`' spread.
+
+        On PostgreSQL only the key columns (those joined and grouped on) are sampled: statistics of all columns
+        cost ten times as much, and no plan reads them."""
+        columns = f" ({', '.join(keys)})" if is_postgres(session) else ""
+        await session.execute(text(f"ANALYZE {self.name}{columns}"))
 
     async def duplicates(self, session: AsyncSession, keys: Sequence[str], field_name: str) -> list[RowError]:
         """Rows whose key appears more than once in the stage (every occurrence is refused)."""

@@ -25,6 +25,7 @@ class Catalog:
     position_units: dict[str, str] = field(default_factory=dict)
     position_names: dict[str, list[str]] = field(default_factory=dict)
     position_unit_names: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    named: dict[str, bool] = field(default_factory=dict)  # spellings of the agency met so far (one, mostly)
 
     @staticmethod
     def build(
@@ -48,7 +49,12 @@ class Catalog:
 
     def names_agency(self, value: str) -> bool:
         """Whether `value` is this agency's id or code."""
-        return value == self.agency_id or value.lower() == self.agency_code.lower()
+        found = self.named.get(value)
+        if found is None:
+            found = value == self.agency_id or value.lower() == self.agency_code.lower()
+            if len(self.named) < 1_000:
+                self.named[value] = found
+        return found
 
     def unit(self, value: str) -> str:
         """The id of the unit named by id, code or (unique) name; CellError otherwise."""

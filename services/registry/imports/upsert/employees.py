@@ -121,8 +121,7 @@ class EmployeeUpsert:
             facts = parse_nip(row.nip)
         except InvalidNip as exc:
             errors.append(row_error(row.row, "nip", "invalid_nip", reason=str(exc)))
-        for name in ("name", "email", "phone"):
-            value = getattr(row, name)
+        for name, value in (("name", row.name), ("email", row.email), ("phone", row.phone)):
             if value is not None and not _TEXT[name](value):
                 errors.append(row_error(row.row, name, "invalid_format", value=str(value)[:60]))
         errors += self._codes(row)
@@ -182,16 +181,21 @@ class EmployeeUpsert:
         await self.stage_table.discard(session, refused)
         params = self.context.params()
         created, changed, total = (int(v) for v in (await session.execute(text(q.COUNT))).one())
-        for statement in q.CLOSE_SQL.values():
-            await session.execute(sql(statement), params)
-        await session.execute(sql(q.UPDATE), params)
-        inserted = await session.execute(sql(q.INSERT), params)
-        if getattr(inserted, "rowcount", created) != created:
-            # Someone else created some of these NIPs after the check (a single-record POST, another agency's
-            # import): their history must not be opened here.
-            raise ConcurrentWrite("employees were created concurrently with this write")
-        for statement in q.OPEN_SQL:
-            await session.execute(sql(statement), params)
+        # A statement that would touch no row is not run (each scans the stage): no person changed -> no history
+        # closed and no update; nobody new -> no insert; neither -> no history opened.
+        if changed:
+            for statement in q.CLOSE_SQL.values():
+                await session.execute(sql(statement), params)
+            await session.execute(sql(q.UPDATE), params)
+        if created:
+            inserted = await session.execute(sql(q.INSERT), params)
+            if getattr(inserted, "rowcount", created) != created:
+                # Someone else created some of these NIPs after the check (a single-record POST, another agency's
+                # import): their history must not be opened here.
+                raise ConcurrentWrite("employees were created concurrently with this write")
+        if created or changed:
+            for statement in q.OPEN_SQL:
+                await session.execute(sql(statement), params)
         await self.stage_table.drop(session)
         return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
 

@@ -111,7 +111,9 @@ class RecordUpsert:
         )
         created, changed, total = counts.one()
         audit = "updated_at = :now, updated_by = :actor"
-        if self.kind.versioned:
+        if not changed:
+            pass  # no update to run (it would scan the stage for nothing)
+        elif self.kind.versioned:
             await session.execute(
                 sql(f"UPDATE {table} SET superseded_at = :now, superseded_by = :actor, {audit} FROM {stage} s "
                     f"WHERE {table}.id = s.cur_id AND s.changed"),
@@ -125,7 +127,8 @@ class RecordUpsert:
                     f"FROM {stage} s WHERE {table}.id = s.cur_id AND s.changed"),
                 params,
             )  # fmt: skip
-        await session.execute(sql(self._insert()), params)
+        if created or (changed and self.kind.versioned):  # a changed rating is superseded by a new row
+            await session.execute(sql(self._insert()), params)
         await self.stage_table.drop(session)
         return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, MetaData, String, Table, insert, select, text
+from sqlalchemy import JSON, BigInteger, Column, Index, MetaData, String, Table, bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import UTCDateTime, is_postgres, utcnow
@@ -23,6 +23,7 @@ from services.common.ids import new_id
 OUTBOX_TABLE = "outbox_events"
 SEQUENCER_LOCK = 7_140_531_001  # pg_advisory_xact_lock key of the sequencer (any constant shared by replicas)
 SEQUENCE_BATCH = 50_000
+PURGE_BATCH = 10_000
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -138,6 +139,24 @@ class Outbox:
             )
             for row in rows
         ]
+
+    async def purge(self, before: dt.datetime, batch: int = PURGE_BATCH) -> int:
+        """Delete up to `batch` sequenced events that occurred before `before`, oldest first; how many went.
+
+        The newest sequenced event always stays, whatever its age: the sequencer continues from the highest
+        position there is, so positions never start again and a reader's `after` stays valid."""
+        statement = text(
+            f"""
+            DELETE FROM {OUTBOX_TABLE} WHERE id IN (
+              SELECT id FROM {OUTBOX_TABLE}
+              WHERE position IS NOT NULL AND occurred_at < :before
+                AND position < (SELECT MAX(position) FROM {OUTBOX_TABLE})
+              ORDER BY position LIMIT :batch
+            )
+            """
+        ).bindparams(bindparam("before", type_=UTCDateTime()))  # stored as each database stores UTC timestamps
+        result = await self.session.execute(statement, {"before": before, "batch": batch})
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def last_position(self) -> int:
         """The highest position given so far (0 when none)."""

@@ -50,6 +50,9 @@ class ServiceSettings(BaseSettings):
     max_json_body_bytes: int = Field(default=1_048_576, ge=1024)
     # Tracing is on when an OTLP endpoint is set (e.g. http://otel-collector:4318).
     otel_endpoint: str | None = None
+    # Services with an outbox (registry, scoring) delete events older than this, checking every interval.
+    outbox_retention_days: int = Field(default=90, ge=1)
+    outbox_purge_interval_seconds: float = Field(default=3600.0, gt=0)
 
     def service_token_secrets(self) -> tuple[str, ...]:
         """The secrets that verify incoming service tokens: the current one first, then the previous one."""

@@ -9,9 +9,10 @@ from fastapi import FastAPI, Request
 
 from services.common.app import create_service_app
 from services.common.db import check_database, create_database_engine, create_sessionmaker, is_postgres
+from services.common.outbox_keeper import OutboxKeeper
 from services.registry.agencies.router import router as agencies_router
 from services.registry.assessments.router import router as assessments_router
-from services.registry.base import idempotency_keys
+from services.registry.base import idempotency_keys, outbox_events
 from services.registry.employees.router import router as employees_router
 from services.registry.events.router import router as events_router
 from services.registry.exports.router import router as exports_router
@@ -73,9 +74,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.siasn_http = http_client(app.state.settings)
     siasn = app.state.siasn_runner = SyncRunner(app.state, app.state.settings)
     await siasn.start()
+    settings = app.state.settings
+    keeper = OutboxKeeper(
+        app.state.sessionmaker, outbox_events, settings.outbox_retention_days, settings.outbox_purge_interval_seconds
+    )
+    keeper.start()
     try:
         yield
     finally:
+        await keeper.stop()
         await siasn.stop()
         await app.state.siasn_http.aclose()
         await runner.stop()

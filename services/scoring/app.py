@@ -11,7 +11,8 @@ from fastapi import FastAPI, Request
 from services.common.app import create_service_app
 from services.common.db import check_database, create_database_engine, create_sessionmaker
 from services.common.health import ReadinessCheck
-from services.scoring.base import idempotency_keys
+from services.common.outbox_keeper import OutboxKeeper
+from services.scoring.base import idempotency_keys, outbox_events
 from services.scoring.events.router import router as events_router
 from services.scoring.jobs.worker import ReviewWorker
 from services.scoring.metrics import ScoringMetrics
@@ -63,6 +64,12 @@ def lifespan_with(
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.registry = Registry(registry_client(settings, app.state.registry_transport), settings)
         worker: ReviewWorker | None = None
+        keeper = OutboxKeeper(
+            app.state.sessionmaker,
+            outbox_events,
+            settings.outbox_retention_days,
+            settings.outbox_purge_interval_seconds,
+        )
         try:
             async with app.state.sessionmaker() as session, session.begin():
                 await ensure_builtin_policies(session)
@@ -70,8 +77,10 @@ def lifespan_with(
                 worker = ReviewWorker(app.state.sessionmaker, app.state.registry, settings, app.state.scoring_metrics)
                 app.state.worker = worker
                 worker.start()
+            keeper.start()
             yield
         finally:
+            await keeper.stop()
             if worker is not None:
                 await worker.shutdown(settings.shutdown_grace_seconds)
                 app.state.worker = None

@@ -1,0 +1,84 @@
+"""Outbox retention: events past the retention go, a batch per transaction, on PostgreSQL and SQLite alike; the
+newest event always stays, so positions continue after a purge and a reader's `after` keeps its meaning."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import pathlib
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import MetaData, update
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from services.common.db import create_sessionmaker, utcnow
+from services.common.outbox import Event, Outbox, outbox_table
+from services.common.outbox_keeper import OutboxKeeper
+from tests.conftest import recreate_database
+
+metadata = MetaData()
+table = outbox_table(metadata)
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def engine(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> AsyncIterator[AsyncEngine]:
+    if request.param == "postgresql":
+        url = await recreate_database("talenta_test_registry_outbox_retention")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def emit(engine: AsyncEngine, count: int, days_ago: int) -> None:
+    """`count` sequenced events that occurred `days_ago` days ago."""
+    maker = create_sessionmaker(engine)
+    async with maker() as session, session.begin():
+        events = [Event("thing.changed", f"things/{i}", None, {"i": i}) for i in range(count)]
+        await Outbox(session, table).emit(events)
+        when = utcnow() - dt.timedelta(days=days_ago)
+        await session.execute(update(table).where(table.c.position.is_(None)).values(occurred_at=when))
+        await Outbox(session, table).sequence()
+
+
+async def positions(engine: AsyncEngine) -> list[int]:
+    async with create_sessionmaker(engine)() as session:
+        events = await Outbox(session, table).read(after=0, limit=100, agency_id=None, types=None)
+    return [event.position for event in events]
+
+
+async def test_events_past_the_retention_go_in_batches_and_the_rest_stay(engine: AsyncEngine) -> None:
+    await emit(engine, 5, days_ago=120)
+    await emit(engine, 3, days_ago=10)
+    keeper = OutboxKeeper(create_sessionmaker(engine), table, retention_days=90, interval_seconds=3600, batch=2)
+    assert await keeper.purge_once() == 5  # three transactions: 2, 2, 1
+    assert await positions(engine) == [6, 7, 8]
+    assert await keeper.purge_once() == 0
+
+
+async def test_the_newest_event_stays_however_old_so_positions_continue(engine: AsyncEngine) -> None:
+    await emit(engine, 4, days_ago=200)
+    keeper = OutboxKeeper(create_sessionmaker(engine), table, retention_days=90, interval_seconds=3600)
+    assert await keeper.purge_once() == 3
+    assert await positions(engine) == [4]
+    await emit(engine, 1, days_ago=0)
+    assert await positions(engine) == [4, 5]  # not 1 again: a reader at after=4 sees the new event
+
+
+async def test_the_keeper_purges_when_started_and_stops_cleanly(engine: AsyncEngine) -> None:
+    await emit(engine, 3, days_ago=100)
+    await emit(engine, 1, days_ago=1)
+    keeper = OutboxKeeper(create_sessionmaker(engine), table, retention_days=30, interval_seconds=0.05)
+    keeper.start()
+    try:
+        for _ in range(100):
+            if await positions(engine) == [4]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await keeper.stop()
+    assert await positions(engine) == [4]

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
+from starlette.routing import BaseRoute
 
 from services.common.errors import install_error_handlers
 from services.common.health import ReadinessCheck, health_router
 from services.common.logging import configure_logging
 from services.common.metrics import Metrics, driver_pool_use, engine_pool_use, metrics_router
 from services.common.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from services.common.nul import refuse_nul_characters
+from services.common.nul import RefuseNulMiddleware
 from services.common.openapi import install_problem_openapi
 from services.common.settings import ServiceSettings
 from services.common.tracing import TracingMiddleware
@@ -42,7 +43,6 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
-        dependencies=[Depends(refuse_nul_characters)],
         # FastAPI's own telemetry turns on with any tracer provider and puts the raw path (NIPs) on its spans;
         # ours (TracingMiddleware) names route templates only, and Prometheus has the metrics.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
@@ -61,9 +61,21 @@ def create_service_app(
     app.include_router(health_router(readiness_checks))
     app.include_router(metrics_router())
     limit = body_limit_for or (lambda _path: settings.max_json_body_bytes)
-    # Added innermost first: the request context wraps everything, so even a 413 has a request id.
+    # Added innermost first: the request context wraps everything, so even a 413 has a request id, and the
+    # NUL check reads a JSON body inside the body limit.
+    app.add_middleware(RefuseNulMiddleware, routes=lambda: _flat_routes(app.router.routes))
     app.add_middleware(BodyLimitMiddleware, limit_for=limit, uploads=upload_paths)
     if settings.otel_endpoint:
         app.add_middleware(TracingMiddleware, service=settings.service_name, endpoint=settings.otel_endpoint)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
+
+
+def _flat_routes(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:
+    """The app's routes with each included router's own routes in its place (they are included without a prefix)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI keeps an included router whole
+        if included is not None:
+            yield from _flat_routes(included.routes)
+        else:
+            yield route

@@ -172,3 +172,25 @@ async def test_an_escaped_backslash_before_u0000_is_text_not_a_nul() -> None:
             "/items/a", content=b'{"name": "C:\\\\u0000"}', headers={"content-type": "application/json"}
         )
     assert (answer.status_code, answer.json()) == (200, {"name": "C:\\u0000"})
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/nothing/a%00b", 404), ("POST", "/items/a%00b", 405), ("GET", "/items/a/b%00?x=%00", 404)],
+)
+async def test_a_nul_where_no_route_answers_is_still_a_404_or_405(method: str, path: str, status: int) -> None:
+    async with client_of(build_app()) as client:
+        answer = await client.request(method, path)
+    assert answer.status_code == status, answer.text
+
+
+async def test_a_json_body_streamed_past_the_limit_is_a_413_even_with_a_nul() -> None:
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the limit is counted as the body arrives
+        yield b'{"name": "\\u0000", "pad": "'
+        for _ in range(40):
+            yield b"x" * 65_536
+        yield b'"}'
+
+    async with client_of(build_app()) as client:
+        answer = await client.patch("/items/a", content=chunks(), headers={"content-type": "application/json"})
+    assert answer.status_code == 413, answer.text

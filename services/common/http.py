@@ -15,7 +15,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
+from httpx_aiohttp.transport import map_aiohttp_exceptions
 
 from services.common.errors import GatewayTimeout, ServiceUnavailable
 from services.common.logging import current_request_id
@@ -106,16 +109,32 @@ class ServiceClient:
             max_connections=options.max_connections, max_keepalive_connections=options.max_connections
         )
         # An explicit transport (tests: httpx.ASGITransport over a real app) wins over the configured one.
-        if transport is None and options.transport == "aiohttp":
-            from httpx_aiohttp import AiohttpTransport
-
-            transport = AiohttpTransport(limits=limits)
+        # With aiohttp, one aiohttp session holds the pool: `request` (every buffered call, the hot path) sends
+        # through it directly, and httpx (`stream`, `http`) uses it as its transport.
+        self._direct = transport is None and options.transport == "aiohttp"
+        self._session: aiohttp.ClientSession | None = None  # made on first use, inside the event loop
+        # The timeouts httpx_aiohttp derives from httpx.Timeout: connect, each read, and waiting for the pool.
+        self._session_timeout = aiohttp.ClientTimeout(
+            sock_connect=options.connect_timeout, sock_read=options.read_timeout, connect=options.read_timeout
+        )
+        if self._direct:
+            transport = AiohttpTransport(limits=limits, client=self._aiohttp_session)
         self.http = httpx.AsyncClient(base_url=options.base_url, timeout=timeout, limits=limits, transport=transport)
         self.http._cookies = _NoCookies()  # the public setter would copy it into an ordinary jar
 
+    def _aiohttp_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.options.max_connections),
+                cookie_jar=aiohttp.DummyCookieJar(),  # internal calls act for many principals: keep no cookie
+            )
+        return self._session
+
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self.http.aclose()
+        await self.http.aclose()  # closes the aiohttp session too, when it is the transport's
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
     def _token(self, identity: CallerIdentity) -> str:
         # Signing costs microseconds, but one token per principal per half-TTL is enough.
@@ -166,7 +185,10 @@ class ServiceClient:
         while True:
             self.breaker.check(self.name)
             try:
-                response = await self.http.request(method, url, headers=self._headers(identity, headers), **kwargs)
+                if self._direct:
+                    response = await self._send(method, url, self._headers(identity, headers), **kwargs)
+                else:
+                    response = await self.http.request(method, url, headers=self._headers(identity, headers), **kwargs)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Not delivered: safe to try again whatever the method.
                 self.breaker.record(False)
@@ -198,6 +220,24 @@ class ServiceClient:
                 continue
             self.breaker.record(response.status_code not in UNAVAILABLE_STATUSES)
             return response
+
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], *, content: Any = None, params: Any = None
+    ) -> httpx.Response:
+        """One buffered call straight through the aiohttp session, answered as an httpx.Response.
+
+        What httpx_aiohttp does for httpx, without httpx building and parsing a Request (its URL parsing alone
+        cost the gateway ~10% of a forwarded GET). aiohttp's errors become httpx's, so `request` treats both
+        transports alike; the body comes as sent (no decompression), as with httpx_aiohttp."""
+        if isinstance(params, str):  # a raw query string (the gateway forwards its caller's as it came)
+            url, params = (f"{url}?{params}" if params else url), None  # aiohttp would quote its '%' again
+        with map_aiohttp_exceptions():
+            async with self._aiohttp_session().request(
+                method, url, headers=headers, params=params, data=content, allow_redirects=False,
+                auto_decompress=False, compress=False, timeout=self._session_timeout,
+            ) as answer:  # fmt: skip
+                body = await answer.read()
+        return httpx.Response(answer.status, headers=answer.raw_headers, content=body)
 
     @asynccontextmanager
     async def stream(

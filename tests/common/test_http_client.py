@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from services.common.errors import GatewayTimeout, ServiceUnavailable
 from services.common.http import CircuitBreaker, ClientOptions, ServiceClient
 from services.common.logging import reset_request_id, set_request_id
 from services.common.service_token import CallerIdentity, verify_service_token
+from tests.gateway.stub import serve
 
 SECRET = "s" * 40
 WHO = CallerIdentity(service="gateway", subject="user:7", agency_id="a1")
@@ -155,3 +157,81 @@ def test_the_absolute_url_built_once_is_the_one_httpx_would_merge(base: str) -> 
         assert str(client.http.build_request("GET", client._url(path)).url) == str(
             client.http.build_request("GET", path).url
         )
+
+
+async def test_the_aiohttp_client_sends_and_answers_exactly_as_httpx() -> None:
+    """With `transport = aiohttp` a buffered call goes straight through aiohttp (no httpx Request built): the
+    downstream sees the same method, path, query, headers and body, and the caller gets the same answer."""
+    seen: list[dict[str, object]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        call = {"method": scope["method"], "path": scope["raw_path"], "query": scope["query_string"], "body": body}
+        seen.append(call | {"type": headers.get("content-type"), "key": headers.get("idempotency-key")})
+        answer = [(b"content-type", b"application/json"), (b"etag", b'"3"'), (b"set-cookie", b"s=1")]
+        await send({"type": "http.response.start", "status": 201, "headers": answer})
+        await send({"type": "http.response.body", "body": b'{"ok": true}'})
+
+    calls = [
+        ("GET", "/v1/positions/a%3Fb%23c/successors", {"params": "limit=5&q=x%20y"}),
+        ("GET", "/v1/agencies", {"params": {"after": "a b", "limit": "2"}}),
+        (
+            "POST",
+            "/v1/employees",
+            {"content": b'{"nip": "1"}', "headers": {"content-type": "application/json", "idempotency-key": "k1"}},
+        ),  # fmt: skip
+    ]
+    answers: dict[str, list[tuple[int, str | None, bytes]]] = {}
+    async with serve(app) as base_url:
+        for transport in ("httpx", "aiohttp"):
+            client = ServiceClient(
+                "registry", ClientOptions(base_url=base_url, transport=transport), token_secret=SECRET, issuer="gateway"
+            )  # type: ignore[arg-type]
+            if transport == "aiohttp":  # the direct path: httpx must not be asked for these calls
+                client.http.request = None  # type: ignore[assignment, method-assign]
+            try:
+                answers[transport] = []
+                for method, path, kwargs in calls:
+                    answer = await client.request(method, path, identity=WHO, **kwargs)  # type: ignore[arg-type]
+                    answers[transport].append((answer.status_code, answer.headers.get("etag"), answer.content))
+            finally:
+                await client.aclose()
+    assert answers["aiohttp"] == answers["httpx"] == [(201, '"3"', b'{"ok": true}')] * 3
+    decoded = [{**call, "query": parse_qsl(call["query"].decode())} for call in seen]  # type: ignore[attr-defined]
+    assert decoded[:3] == decoded[3:]  # httpx re-encodes a query (a space as +); aiohttp passes it as it came
+    assert seen[3]["query"] == b"limit=5&q=x%20y"
+    assert seen[0]["path"] == b"/v1/positions/a%3Fb%23c/successors"
+    assert seen[2]["body"] == b'{"nip": "1"}'
+
+
+async def test_the_aiohttp_client_maps_a_dead_and_a_slow_service_like_httpx() -> None:
+    dead = ServiceClient(
+        "registry", ClientOptions(base_url="http://127.0.0.1:9", transport="aiohttp", retries=1, backoff_seconds=0.01),
+        token_secret=SECRET, issuer="gateway",
+    )  # fmt: skip
+    with pytest.raises(ServiceUnavailable):
+        await dead.request("GET", "/v1/x", identity=WHO)
+    await dead.aclose()
+
+    async def slow(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(2)
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+    async with serve(slow) as base_url:
+        client = ServiceClient(
+            "registry", ClientOptions(base_url=base_url, transport="aiohttp", read_timeout=0.2),
+            token_secret=SECRET, issuer="gateway",
+        )  # fmt: skip
+        with pytest.raises(GatewayTimeout):
+            await client.request("GET", "/v1/x", identity=WHO)
+        await client.aclose()

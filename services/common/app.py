@@ -54,12 +54,12 @@ def create_service_app(
     app.state.metrics.pools.watch("read", lambda: driver_pool_use(getattr(app.state, "read_pool", None)))
     install_error_handlers(app)
     install_problem_openapi(app)
-    # Routes are matched in order, router by router: the service's own (busiest first) come before the
-    # probes and the scrape, which are asked for a few times a minute.
-    for router in routers:
-        app.include_router(router)
-    app.include_router(health_router(readiness_checks))
-    app.include_router(metrics_router())
+    # The routers' routes go straight into the app's route list, in order: the service's own (busiest first)
+    # before the probes and the scrape. FastAPI's include_router would keep each router as a node matched twice
+    # per request (17% of the Python calls of a registry GET); none of ours has a prefix, tags or dependencies
+    # to add at inclusion, and the OpenAPI document is the same either way.
+    for router in (*routers, health_router(readiness_checks), metrics_router()):
+        app.router.routes.extend(router.routes)
     limit = body_limit_for or (lambda _path: settings.max_json_body_bytes)
     # Added innermost first: the request context wraps everything, so even a 413 has a request id, and the
     # NUL check reads a JSON body inside the body limit.
@@ -72,7 +72,7 @@ def create_service_app(
 
 
 def _flat_routes(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:
-    """The app's routes with each included router's own routes in its place (they are included without a prefix)."""
+    """The app's routes, with an included router's own in its place (a router a service includes itself)."""
     for route in routes:
         included = getattr(route, "original_router", None)  # FastAPI keeps an included router whole
         if included is not None:

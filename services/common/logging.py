@@ -71,6 +71,12 @@ class TextFormatter(logging.Formatter):
 
 def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:
     """Route all logging (ours, uvicorn's, SQLAlchemy's) through one formatter on stderr."""
+    # Neither formatter writes the caller's file and line, thread or process: the logging HOWTO's "Optimization"
+    # settings spare every record (one per request, the access log) a stack walk and those look-ups.
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service) if fmt == "json" else TextFormatter())
     root = logging.getLogger()

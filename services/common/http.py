@@ -10,13 +10,14 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
 import httpx
+import orjson
 from httpx_aiohttp import AiohttpTransport
 from httpx_aiohttp.transport import map_aiohttp_exceptions
 
@@ -74,6 +75,34 @@ class CircuitBreaker:
         self.failures += 1
         if self.failures >= self.threshold:
             self.open_until = time.monotonic() + self.reset_seconds
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A downstream's whole answer: status, headers (lower-case names, a repeated one joined by ", " as httpx
+    does) and body. Plain data: building an httpx.Response for each call cost the gateway ~8% of a GET."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    def json(self) -> Any:
+        """The body as JSON."""
+        return orjson.loads(self.content)
+
+    @classmethod
+    def from_httpx(cls, response: httpx.Response) -> Answer:
+        """The answer of an httpx call (the httpx transport, or an app in-process in tests)."""
+        return cls(response.status_code, dict(response.headers.items()), response.content)
+
+    @classmethod
+    def from_raw(cls, status: int, raw_headers: Iterable[tuple[bytes, bytes]], content: bytes) -> Answer:
+        """The answer of a call made with aiohttp, from the raw header lines."""
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in raw_headers:
+            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return cls(status, headers, content)
 
 
 class _NoCookies(httpx.Cookies):
@@ -174,8 +203,8 @@ class ServiceClient:
         identity: CallerIdentity,
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
-    ) -> httpx.Response:
-        """Send one call; retried on connection failure (and on 502/503 when idempotent)."""
+    ) -> Answer:
+        """Send one call, answered whole; retried on connection failure (and on 502/503 when idempotent)."""
         method = method.upper()
         safe_to_resend = method in IDEMPOTENT_METHODS or bool(
             headers and "idempotency-key" in {k.lower() for k in headers}
@@ -188,7 +217,8 @@ class ServiceClient:
                 if self._direct:
                     response = await self._send(method, url, self._headers(identity, headers), **kwargs)
                 else:
-                    response = await self.http.request(method, url, headers=self._headers(identity, headers), **kwargs)
+                    sent = await self.http.request(method, url, headers=self._headers(identity, headers), **kwargs)
+                    response = Answer.from_httpx(sent)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Not delivered: safe to try again whatever the method.
                 self.breaker.record(False)
@@ -223,8 +253,8 @@ class ServiceClient:
 
     async def _send(
         self, method: str, url: str, headers: dict[str, str], *, content: Any = None, params: Any = None
-    ) -> httpx.Response:
-        """One buffered call straight through the aiohttp session, answered as an httpx.Response.
+    ) -> Answer:
+        """One buffered call straight through the aiohttp session.
 
         What httpx_aiohttp does for httpx, without httpx building and parsing a Request (its URL parsing alone
         cost the gateway ~10% of a forwarded GET). aiohttp's errors become httpx's, so `request` treats both
@@ -237,7 +267,7 @@ class ServiceClient:
                 auto_decompress=False, compress=False, timeout=self._session_timeout,
             ) as answer:  # fmt: skip
                 body = await answer.read()
-        return httpx.Response(answer.status, headers=answer.raw_headers, content=body)
+        return Answer.from_raw(answer.status, answer.raw_headers, body)
 
     @asynccontextmanager
     async def stream(

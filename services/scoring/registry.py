@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 
 from services.common.errors import AppError, BadGateway, NotFound, ServiceUnavailable
-from services.common.http import ClientOptions, ServiceClient
+from services.common.http import Answer, ClientOptions, ServiceClient
 from services.common.service_token import CallerIdentity, system_identity
 from services.scoring.settings import ScoringSettings
 
@@ -167,7 +167,7 @@ def registry_client(settings: ScoringSettings, transport: httpx.AsyncBaseTranspo
     return client
 
 
-def _upstream_error(response: httpx.Response, what: str) -> AppError:
+def _upstream_error(response: httpx.Response | Answer, what: str) -> AppError:
     """An answer of the registry that is not the one asked for, as our own error."""
     code = None
     with contextlib.suppress(ValueError):

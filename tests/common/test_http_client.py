@@ -11,7 +11,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from services.common.errors import GatewayTimeout, ServiceUnavailable
-from services.common.http import CircuitBreaker, ClientOptions, ServiceClient
+from services.common.http import Answer, CircuitBreaker, ClientOptions, ServiceClient
 from services.common.logging import reset_request_id, set_request_id
 from services.common.service_token import CallerIdentity, verify_service_token
 from tests.gateway.stub import serve
@@ -235,3 +235,14 @@ async def test_the_aiohttp_client_maps_a_dead_and_a_slow_service_like_httpx() ->
         with pytest.raises(GatewayTimeout):
             await client.request("GET", "/v1/x", identity=WHO)
         await client.aclose()
+
+
+def test_an_answer_from_raw_header_lines_reads_as_httpx_would() -> None:
+    raw = [(b"Content-Type", b"application/json"), (b"Content-Length", b"13"), (b"Vary", b"Accept")]
+    raw += [(b"vary", b"Origin"), (b"ETag", b'"7"')]
+    answer = Answer.from_raw(200, raw, b'{"a": [1, 2]}')
+    expected = httpx.Response(200, headers=raw, content=b'{"a": [1, 2]}')
+    assert answer.headers == dict(expected.headers.items())
+    assert answer.headers["vary"] == "Accept, Origin"
+    assert answer.json() == expected.json() == {"a": [1, 2]}
+    assert Answer.from_httpx(expected) == answer

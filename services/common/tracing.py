@@ -29,8 +29,12 @@ def configure_tracing(service: str, endpoint: str) -> None:
 
 
 def inject_trace_headers(headers: dict[str, str]) -> None:
-    """Add `traceparent` (and friends) for the current span to outgoing headers; no-op without tracing."""
-    propagate.inject(headers)
+    """Add `traceparent` (and friends) for the current span to outgoing headers; no-op without tracing.
+
+    Without tracing in this process there is no span to name (TracingMiddleware is installed only with it), and
+    OpenTelemetry's propagators would still look up the context and baggage on every internal call."""
+    if _configured:
+        propagate.inject(headers)
 
 
 class TracingMiddleware:

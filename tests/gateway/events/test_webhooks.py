@@ -168,7 +168,7 @@ async def test_dispatcher_process_killed_after_commit(stack: Stack, receiver: Re
         first.send_signal(signal.SIGSTOP)  # frozen: it cannot see what commits next
         await created(stack, admin, "/api/v1/employees", {"nip": "198202022006041002", **person})
         first.kill()  # dies without ever having read the second event
-        first.wait(10)
+        await asyncio.to_thread(first.wait, 10)
         await asyncio.sleep(0.5)
         assert len(receiver.received) == 1
         second = start()
@@ -177,7 +177,9 @@ async def test_dispatcher_process_killed_after_commit(stack: Stack, receiver: Re
             await asyncio.sleep(1.5)  # many more rounds: nothing is sent again
         finally:
             second.terminate()
-            assert second.wait(10) == 0  # SIGTERM: it finishes its round and exits cleanly
+            # SIGTERM: it finishes its round and exits cleanly. Waited for in a thread: the registry and scoring
+            # it may be reading the feed from are served by this test's event loop, which must keep running.
+            assert await asyncio.to_thread(second.wait, 10) == 0
     finally:
         if first.poll() is None:
             first.kill()

@@ -19,6 +19,7 @@ from services.gateway.permissions import Grant, Reach, decide, sees_personal_dat
 from services.gateway.state import GatewayState, gateway_state
 
 FORWARDED_REQUEST_HEADERS = ("content-type", "if-match", "if-none-match", "idempotency-key", "accept")
+_FORWARDED_REQUEST_KEYS = frozenset(name.encode() for name in FORWARDED_REQUEST_HEADERS)  # ASGI names: lower-case
 FORWARDED_RESPONSE_HEADERS = (
     "content-type",
     "etag",
@@ -106,7 +107,10 @@ async def forward(request: Request, principal: Principal, route: Route) -> Respo
             await _audit(state, principal, route, exc.status, [path_nip], None)
         raise
     client = state.registry if route.service == "registry" else state.scoring
-    headers = {k: v for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k)) is not None}
+    headers: dict[str, str] = {}
+    for key, value in request.scope["headers"]:  # one pass; the first of a repeated header, as headers.get gives
+        if key in _FORWARDED_REQUEST_KEYS:
+            headers.setdefault(key.decode("latin-1"), value.decode("latin-1"))
     path = internal_path(route, request.path_params)
     params = request.url.query or None
     if route.method in ("GET", "DELETE"):

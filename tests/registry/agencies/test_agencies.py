@@ -47,3 +47,20 @@ async def test_agency_patch_preconditions_and_permanent_code(api: Api) -> None:
     assert (
         await agency_admin_b.patch(path, json={"region": "Bengkulu"}, headers={"If-Match": '"1"'})
     ).status_code == 200
+
+
+async def test_a_name_over_its_documented_length_is_refused_as_sent_even_if_trimming_would_fit(api: Api) -> None:
+    """The schema says maxLength 200 of the value sent; trimming must not let 201 characters through (found by
+    the schema fuzzing: a leading U+0085, which str.strip() removes)."""
+    too_long = await api.post("/v1/agencies", json={"code": "pemkab-trim-a", "name": "\u0085" + "N" * 200})
+    assert too_long.status_code == 422, too_long.text
+    [error] = too_long.json()["errors"]
+    assert error["loc"] == ["body", "name"]
+    assert "200" in error["message"]
+    fits = await api.post("/v1/agencies", json={"code": "pemkab-trim-b", "name": " " + "N" * 199})
+    assert fits.status_code == 201, fits.text
+    assert fits.json()["name"] == "N" * 199  # still trimmed
+    patched = await api.patch(
+        f"/v1/agencies/{fits.json()['id']}", json={"region": " " + "R" * 100}, headers={"If-Match": "*"}
+    )
+    assert patched.status_code == 422, patched.text  # an optional field (anyOf string/null) alike

@@ -226,6 +226,13 @@ class QueueRepository:
         )
         return await self._rows(statement) == 1
 
+    async def completed_by(self, review_id: str, worker: str) -> bool:
+        """True when `worker` completed the review (its lease ended by finishing, not by being lost)."""
+        query = select(TalentReview.id).where(
+            TalentReview.id == review_id, TalentReview.status == COMPLETED, TalentReview.processed_by == worker
+        )
+        return (await self.session.execute(query)).first() is not None
+
     async def held_by(self, worker: str) -> list[str]:
         """The running reviews a worker holds the lease of."""
         query = select(TalentReview.id).where(TalentReview.lease_owner == worker, TalentReview.status == RUNNING)

@@ -154,14 +154,17 @@ class ReviewWorker:
             self._beat.clear()
             try:
                 async with self.context.sessionmaker() as session, session.begin():
-                    held = await QueueRepository(session).renew(
-                        job.id, self.name, utcnow(), self.settings.lease_seconds, self._progress
-                    )
+                    queue = QueueRepository(session)
+                    held = await queue.renew(job.id, self.name, utcnow(), self.settings.lease_seconds, self._progress)
+                    # The work's own last transaction completes the review and ends the lease: a beat landing
+                    # just after that commit must not cancel the work before it reports the review completed.
+                    finished = not held and await queue.completed_by(job.id, self.name)
             except Exception:
                 logger.exception("heartbeat failed", extra={"review_id": job.id})
                 continue  # the lease may still be ours; the next beat tries again
             if not held:
-                work.cancel()
+                if not finished:
+                    work.cancel()
                 return
 
     async def _failed(self, job: ClaimedJob, exc: Exception) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -213,3 +214,23 @@ async def test_shutdown_releases_the_running_review(api: Api, scoring_app: FastA
     done = (await api.get(f"/v1/talent-reviews/{review_id}")).json()
     assert done["status"] == "completed"
     assert done["attempts"] == 1
+
+
+async def test_a_heartbeat_after_the_review_completed_does_not_stop_the_work(api: Api, scoring_app: FastAPI) -> None:
+    """The runner's last transaction completes the review and ends the lease; a heartbeat that lands between that
+    commit and the runner's 'review completed' log found no lease and cancelled the work (the e2e scale-out test
+    saw the log line missing). A lease that ended because this worker completed the review is not a lost one."""
+    review_id = await _start(api)
+    worker = worker_for(scoring_app, "w-final", heartbeat_seconds=0.01)
+    assert await worker.run_once()
+    assert (await api.get(f"/v1/talent-reviews/{review_id}")).json()["status"] == "completed"
+    finishing = asyncio.create_task(asyncio.sleep(30))  # the work, still between its commit and its log line
+    job = SimpleNamespace(id=review_id)
+    await asyncio.wait_for(worker._heartbeat(job, finishing), 5)  # type: ignore[arg-type]
+    assert not finishing.cancelled()
+    finishing.cancel()
+    other = worker_for(scoring_app, "w-other", heartbeat_seconds=0.01)
+    lost = asyncio.create_task(asyncio.sleep(30))
+    await asyncio.wait_for(other._heartbeat(job, lost), 5)  # type: ignore[arg-type]
+    await asyncio.sleep(0)
+    assert lost.cancelled()  # a lease that is not ours any more still stops the work

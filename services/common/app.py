@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from starlette.routing import BaseRoute
 
 from services.common.errors import install_error_handlers
 from services.common.health import ReadinessCheck, health_router
@@ -63,19 +62,9 @@ def create_service_app(
     limit = body_limit_for or (lambda _path: settings.max_json_body_bytes)
     # Added innermost first: the request context wraps everything, so even a 413 has a request id, and the
     # NUL check reads a JSON body inside the body limit.
-    app.add_middleware(RefuseNulMiddleware, routes=lambda: _flat_routes(app.router.routes))
+    app.add_middleware(RefuseNulMiddleware, routes=lambda: app.router.routes)
     app.add_middleware(BodyLimitMiddleware, limit_for=limit, uploads=upload_paths)
     if settings.otel_endpoint:
         app.add_middleware(TracingMiddleware, service=settings.service_name, endpoint=settings.otel_endpoint)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
-
-
-def _flat_routes(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:
-    """The app's routes, with an included router's own in its place (a router a service includes itself)."""
-    for route in routes:
-        included = getattr(route, "original_router", None)  # FastAPI keeps an included router whole
-        if included is not None:
-            yield from _flat_routes(included.routes)
-        else:
-            yield route

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import InitErrorDetails
 
 
@@ -38,3 +38,15 @@ def refuse_overlong_strings(model: type[BaseModel], data: Any) -> Any:
     if errors:
         raise ValidationError.from_exception_data(model.__name__, errors)
     return data
+
+
+class InputModel(BaseModel):
+    """A request body of any service: unknown fields are refused (422 naming them); strings are trimmed, and a
+    string longer than its documented limit is refused as sent, before trimming."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_overlong_strings(cls, data: Any) -> Any:
+        return refuse_overlong_strings(cls, data)

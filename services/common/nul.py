@@ -102,14 +102,17 @@ class RefuseNulMiddleware:
 async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
     """The whole body (bounded by the body-limit middleware around this one), and a receive that replays it."""
     chunks: list[bytes] = []
+    pending: Message | None = None
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"".join(chunks), _replay(b"".join(chunks), message, receive)
+            pending = message  # the client went away while sending
+            break
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
-    return b"".join(chunks), _replay(b"".join(chunks), None, receive)
+    body = b"".join(chunks)
+    return body, _replay(body, pending, receive)
 
 
 def _replay(body: bytes, pending: Message | None, receive: Receive) -> Receive:

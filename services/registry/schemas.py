@@ -8,19 +8,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from services.common.inputs import refuse_overlong_strings
-
-
-class InputModel(BaseModel):
-    """A request body: unknown fields are refused (422 naming them); strings are trimmed, and a string longer
-    than its documented limit is refused as sent, before trimming (services.common.inputs)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_overlong_strings(cls, data: Any) -> Any:
-        return refuse_overlong_strings(cls, data)
+from services.common.inputs import InputModel as InputModel  # re-exported: the base of request bodies
 
 
 class PatchModel(InputModel):

@@ -150,6 +150,7 @@ class ServiceClient:
             transport = AiohttpTransport(limits=limits, client=self._aiohttp_session)
         self.http = httpx.AsyncClient(base_url=options.base_url, timeout=timeout, limits=limits, transport=transport)
         self.http._cookies = _NoCookies()  # the public setter would copy it into an ordinary jar
+        self._base = str(self.http.base_url).rstrip("/")
 
     def _aiohttp_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -183,7 +184,7 @@ class ServiceClient:
         # is parsed once (31 us).
         if not path.startswith("/") or path.startswith("//"):
             return path  # anything else is httpx's to read
-        return str(self.http.base_url).rstrip("/") + "/" + path.lstrip("/")
+        return self._base + "/" + path.lstrip("/")
 
     def _headers(self, identity: CallerIdentity, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = {"authorization": f"Bearer {self._token(identity)}"}

@@ -194,3 +194,28 @@ async def test_a_json_body_streamed_past_the_limit_is_a_413_even_with_a_nul() ->
     async with client_of(build_app()) as client:
         answer = await client.patch("/items/a", content=chunks(), headers={"content-type": "application/json"})
     assert answer.status_code == 413, answer.text
+
+
+async def test_an_http2_body_without_length_headers_is_still_counted_against_the_limit() -> None:
+    # HTTP/1.x has no body without Content-Length or Transfer-Encoding, so the limit skips counting there; HTTP/2
+    # may send one without either header (served by another ASGI server than uvicorn), and it must meet the limit.
+    app = build_app()
+    body = b'{"name": "' + b"x" * 2_000_000 + b'"}'
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "2", "method": "PATCH",
+        "scheme": "http", "path": "/items/a", "raw_path": b"/items/a", "root_path": "", "query_string": b"",
+        "headers": [(b"host", b"test"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1), "server": ("test", 80),
+    }  # fmt: skip
+    messages = iter([{"type": "http.request", "body": body, "more_body": False}])
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return next(messages, {"type": "http.disconnect"})
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async with app.router.lifespan_context(app):
+        await app(scope, receive, send)
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [413]

@@ -112,7 +112,7 @@ async def forward(request: Request, principal: Principal, route: Route) -> Respo
         if key in _FORWARDED_REQUEST_KEYS:
             headers.setdefault(key.decode("latin-1"), value.decode("latin-1"))
     path = internal_path(route, request.path_params)
-    params = request.url.query or None
+    params = request.scope["query_string"].decode("latin-1") or None  # as sent; request.url would parse it all
     if route.method in ("GET", "DELETE"):
         content: Any = None
     elif route.media_type == "multipart/form-data":

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
@@ -22,6 +23,7 @@ from httpx_aiohttp import AiohttpTransport
 from httpx_aiohttp.transport import map_aiohttp_exceptions
 
 from services.common.errors import GatewayTimeout, ServiceUnavailable
+from services.common.http1 import Http1Pool
 from services.common.logging import current_request_id
 from services.common.service_token import CallerIdentity, mint_service_token
 from services.common.tracing import inject_trace_headers
@@ -46,7 +48,7 @@ class ClientOptions:
     breaker_failures: int = 5
     breaker_reset_seconds: float = 5.0
     max_connections: int = 100
-    transport: Literal["httpx", "aiohttp"] = "httpx"
+    transport: Literal["httpx", "aiohttp", "http1"] = "httpx"
 
 
 class CircuitBreaker:
@@ -139,8 +141,18 @@ class ServiceClient:
         )
         # An explicit transport (tests: httpx.ASGITransport over a real app) wins over the configured one.
         # With aiohttp, one aiohttp session holds the pool: `request` (every buffered call, the hot path) sends
-        # through it directly, and httpx (`stream`, `http`) uses it as its transport.
-        self._direct = transport is None and options.transport == "aiohttp"
+        # through it directly, and httpx (`stream`, `http`) uses it as its transport. With http1, a buffered call
+        # to a plain-http service goes through services.common.http1's pool instead, everything else as with aiohttp.
+        self._direct = transport is None and options.transport in ("aiohttp", "http1")
+        base = urlsplit(options.base_url)
+        self._pool: Http1Pool | None = None
+        if self._direct and options.transport == "http1" and base.scheme == "http" and base.hostname:
+            self._pool = Http1Pool(
+                base.hostname, base.port or 80, max_connections=options.max_connections,
+                connect_timeout=options.connect_timeout, read_timeout=options.read_timeout,
+                pool_timeout=options.read_timeout,  # as long as aiohttp waits for a free connection
+            )  # fmt: skip
+        self._prefix = base.path.rstrip("/")
         self._session: aiohttp.ClientSession | None = None  # made on first use, inside the event loop
         # The timeouts httpx_aiohttp derives from httpx.Timeout: connect, each read, and waiting for the pool.
         self._session_timeout = aiohttp.ClientTimeout(
@@ -163,6 +175,8 @@ class ServiceClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self.http.aclose()  # closes the aiohttp session too, when it is the transport's
+        if self._pool is not None:
+            await self._pool.aclose()
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
@@ -216,7 +230,7 @@ class ServiceClient:
             self.breaker.check(self.name)
             try:
                 if self._direct:
-                    response = await self._send(method, url, self._headers(identity, headers), **kwargs)
+                    response = await self._send(method, path, url, self._headers(identity, headers), **kwargs)
                 else:
                     sent = await self.http.request(method, url, headers=self._headers(identity, headers), **kwargs)
                     response = Answer.from_httpx(sent)
@@ -253,6 +267,25 @@ class ServiceClient:
             return response
 
     async def _send(
+        self, method: str, path: str, url: str, headers: dict[str, str], *, content: Any = None, params: Any = None
+    ) -> Answer:
+        """One buffered call: through the HTTP/1.1 pool when it can carry it, else through aiohttp."""
+        if (
+            self._pool is not None
+            and (content is None or isinstance(content, bytes))
+            and (params is None or isinstance(params, str))
+            and path.startswith("/")
+            and not path.startswith("//")
+            and method != "HEAD"  # an answer to HEAD has no body whatever its Content-Length says
+        ):
+            target = self._prefix + path
+            if params:
+                target = f"{target}?{params}"
+            status, raw_headers, body = await self._pool.request(method, target, headers, content)
+            return Answer.from_raw(status, raw_headers, body)
+        return await self._send_aiohttp(method, url, headers, content=content, params=params)
+
+    async def _send_aiohttp(
         self, method: str, url: str, headers: dict[str, str], *, content: Any = None, params: Any = None
     ) -> Answer:
         """One buffered call straight through the aiohttp session.

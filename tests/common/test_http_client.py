@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
@@ -159,6 +160,18 @@ def test_the_absolute_url_built_once_is_the_one_httpx_would_merge(base: str) -> 
         )
 
 
+def params_through_aiohttp(client: ServiceClient) -> list[object]:
+    """The `params` of each call the client sends through aiohttp from now on (the rest took the HTTP/1.1 pool)."""
+    fallback, taken = client._send_aiohttp, []
+
+    async def counted(*args: Any, **kwargs: Any) -> Answer:
+        taken.append(kwargs["params"])
+        return await fallback(*args, **kwargs)
+
+    client._send_aiohttp = counted  # type: ignore[method-assign]
+    return taken
+
+
 async def test_the_aiohttp_client_sends_and_answers_exactly_as_httpx() -> None:
     """With `transport = aiohttp` a buffered call goes straight through aiohttp (no httpx Request built): the
     downstream sees the same method, path, query, headers and body, and the caller gets the same answer."""
@@ -191,12 +204,14 @@ async def test_the_aiohttp_client_sends_and_answers_exactly_as_httpx() -> None:
     ]
     answers: dict[str, list[tuple[int, str | None, bytes]]] = {}
     async with serve(app) as base_url:
-        for transport in ("httpx", "aiohttp"):
+        for transport in ("httpx", "aiohttp", "http1"):
             client = ServiceClient(
                 "registry", ClientOptions(base_url=base_url, transport=transport), token_secret=SECRET, issuer="gateway"
             )  # type: ignore[arg-type]
-            if transport == "aiohttp":  # the direct path: httpx must not be asked for these calls
+            if transport != "httpx":  # the direct paths: httpx must not be asked for these calls
                 client.http.request = None  # type: ignore[assignment, method-assign]
+            if transport == "http1":  # the pool carries what it can: all but the query given as a mapping
+                through_aiohttp = params_through_aiohttp(client)
             try:
                 answers[transport] = []
                 for method, path, kwargs in calls:
@@ -204,19 +219,22 @@ async def test_the_aiohttp_client_sends_and_answers_exactly_as_httpx() -> None:
                     answers[transport].append((answer.status_code, answer.headers.get("etag"), answer.content))
             finally:
                 await client.aclose()
-    assert answers["aiohttp"] == answers["httpx"] == [(201, '"3"', b'{"ok": true}')] * 3
+    assert answers["aiohttp"] == answers["httpx"] == answers["http1"] == [(201, '"3"', b'{"ok": true}')] * 3
     decoded = [{**call, "query": parse_qsl(call["query"].decode())} for call in seen]  # type: ignore[attr-defined]
-    assert decoded[:3] == decoded[3:]  # httpx re-encodes a query (a space as +); aiohttp passes it as it came
-    assert seen[3]["query"] == b"limit=5&q=x%20y"
+    assert decoded[:3] == decoded[3:6] == decoded[6:]  # httpx re-encodes a query (a space as +); the others do not
+    assert seen[3]["query"] == seen[6]["query"] == b"limit=5&q=x%20y"
+    assert seen[6:] == seen[3:6]  # the pool sends exactly what aiohttp sent
+    assert through_aiohttp == [{"after": "a b", "limit": "2"}]
     assert seen[0]["path"] == b"/v1/positions/a%3Fb%23c/successors"
     assert seen[2]["body"] == b'{"nip": "1"}'
 
 
-async def test_the_aiohttp_client_maps_a_dead_and_a_slow_service_like_httpx() -> None:
+@pytest.mark.parametrize("transport", ["aiohttp", "http1"])
+async def test_the_direct_clients_map_a_dead_and_a_slow_service_like_httpx(transport: str) -> None:
     dead = ServiceClient(
-        "registry", ClientOptions(base_url="http://127.0.0.1:9", transport="aiohttp", retries=1, backoff_seconds=0.01),
+        "registry", ClientOptions(base_url="http://127.0.0.1:9", transport=transport, retries=1, backoff_seconds=0.01),
         token_secret=SECRET, issuer="gateway",
-    )  # fmt: skip
+    )  # type: ignore[arg-type]  # fmt: skip
     with pytest.raises(ServiceUnavailable):
         await dead.request("GET", "/v1/x", identity=WHO)
     await dead.aclose()
@@ -229,9 +247,9 @@ async def test_the_aiohttp_client_maps_a_dead_and_a_slow_service_like_httpx() ->
 
     async with serve(slow) as base_url:
         client = ServiceClient(
-            "registry", ClientOptions(base_url=base_url, transport="aiohttp", read_timeout=0.2),
+            "registry", ClientOptions(base_url=base_url, transport=transport, read_timeout=0.2),
             token_secret=SECRET, issuer="gateway",
-        )  # fmt: skip
+        )  # type: ignore[arg-type]  # fmt: skip
         with pytest.raises(GatewayTimeout):
             await client.request("GET", "/v1/x", identity=WHO)
         await client.aclose()

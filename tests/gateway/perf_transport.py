@@ -1,4 +1,4 @@
-"""The gateway hop: httpx's default transport against httpx-aiohttp's (`python -m tests.gateway.perf_transport`).
+"""The gateway hop: httpx's transport, aiohttp, and our HTTP/1.1 pool (`python -m tests.gateway.perf_transport`).
 
 A small downstream runs in its own uvicorn process; one ServiceClient per transport sends the same GETs
 (service token, request id, pooled connections), sequentially and with 32 in flight, alternating runs.
@@ -50,7 +50,7 @@ async def _run(client: ServiceClient, total: int, concurrency: int) -> tuple[flo
 async def measure(base_url: str, rounds: int = 3, total: int = 3000) -> dict[str, dict[str, float]]:
     """Requests/s and p50/p99 (ms) per transport and concurrency, best of `rounds` alternating rounds."""
     results: dict[str, dict[str, float]] = {}
-    for transport in ("httpx", "aiohttp"):
+    for transport in ("httpx", "aiohttp", "http1"):
         client = ServiceClient(
             "registry",
             ClientOptions(base_url, transport=transport),

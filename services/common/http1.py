@@ -35,6 +35,7 @@ class _Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         self._waiter: asyncio.Future[tuple[int, RawHeaders, bytes]] | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._last_read = 0.0  # loop time of the last bytes in: the timer re-arms itself from it (see _timed_out)
         self._headers: RawHeaders = []
         self._body: list[bytes] = []
         self.closed = False
@@ -52,7 +53,7 @@ class _Connection(asyncio.Protocol):
         if self._waiter is None or self._waiter.done():
             self.close()  # bytes nobody asked for: the connection cannot be trusted any more
             return
-        self._arm_timer()
+        self._last_read = asyncio.get_running_loop().time()
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserError as exc:
@@ -94,9 +95,12 @@ class _Connection(asyncio.Protocol):
             self._waiter.set_exception(error)
 
     def _arm_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = asyncio.get_running_loop().call_later(self._read_timeout, self._timed_out)
+        # One timer per exchange, not one per chunk read: when it fires it looks at the last read and waits
+        # again for the rest of the timeout if bytes came in meanwhile.
+        self._cancel_timer()
+        loop = asyncio.get_running_loop()
+        self._last_read = loop.time()
+        self._timer = loop.call_at(self._last_read + self._read_timeout, self._timed_out)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -104,6 +108,11 @@ class _Connection(asyncio.Protocol):
             self._timer = None
 
     def _timed_out(self) -> None:
+        deadline = self._last_read + self._read_timeout
+        loop = asyncio.get_running_loop()
+        if loop.time() < deadline:
+            self._timer = loop.call_at(deadline, self._timed_out)
+            return
         self._timer = None
         self._fail(httpx.ReadTimeout("No answer within the read timeout."))
         self.close()
@@ -126,7 +135,10 @@ class Http1Pool:
         self._host_header = f"host: {host}:{port}\r\n"
         self._connect_timeout, self._read_timeout = connect_timeout, read_timeout
         self._pool_timeout = connect_timeout if pool_timeout is None else pool_timeout
-        self._slots = asyncio.Semaphore(max_connections)
+        # Free connection slots, and callers waiting for one in arrival order (asyncio.Semaphore would do, but
+        # its acquire scans its waiters on every call in Python 3.11).
+        self._free = max_connections
+        self._waiting: deque[asyncio.Future[None]] = deque()
         self._idle: deque[_Connection] = deque()
 
     async def request(
@@ -134,14 +146,10 @@ class Http1Pool:
     ) -> tuple[int, RawHeaders, bytes]:
         """One call: `target` is the path and query as they go on the request line."""
         head = self._head(method, target, headers, body)
-        if self._slots.locked():
-            try:
-                async with asyncio.timeout(self._pool_timeout):
-                    await self._slots.acquire()
-            except TimeoutError as exc:
-                raise httpx.PoolTimeout("No free connection to the service in time.") from exc
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
         else:
-            await self._slots.acquire()
+            await self._wait_for_slot()
         connection: _Connection | None = None
         try:
             connection = await self._connection()
@@ -153,12 +161,36 @@ class Http1Pool:
         finally:
             if connection is not None:
                 connection.close()
-            self._slots.release()
+            self._release_slot()
 
     async def aclose(self) -> None:
         """Close the idle connections."""
         while self._idle:
             self._idle.pop().close()
+
+    async def _wait_for_slot(self) -> None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            async with asyncio.timeout(self._pool_timeout):
+                await waiter
+        except BaseException as exc:
+            if waiter.done() and not waiter.cancelled():
+                self._release_slot()  # handed a slot in the same instant it gave up: pass it on
+            else:
+                waiter.cancel()
+                self._waiting.remove(waiter)
+            if isinstance(exc, TimeoutError):
+                raise httpx.PoolTimeout("No free connection to the service in time.") from exc
+            raise
+
+    def _release_slot(self) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():  # a caller that gave up has a cancelled waiter
+                waiter.set_result(None)  # the slot goes straight to the longest waiting caller
+                return
+        self._free += 1
 
     async def _connection(self) -> _Connection:
         while self._idle:

@@ -227,3 +227,42 @@ def test_the_same_calls_work_on_uvloop_the_loop_the_services_run() -> None:
     uvloop.run(test_silence_is_a_read_timeout_and_the_connection_is_dropped())
     uvloop.run(test_a_broken_answer_is_a_protocol_error(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"))
     uvloop.run(test_no_listener_is_a_connect_error())
+
+
+async def test_waiting_callers_get_freed_slots_in_turn() -> None:
+    release = asyncio.Event()
+
+    async def gated(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                return
+            await release.wait()
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+            await writer.drain()
+
+    async with raw_server(gated) as port:
+        client = pool(port, max_connections=2)
+        calls = [asyncio.create_task(client.request("GET", f"/{i}", {})) for i in range(6)]
+        await asyncio.sleep(0.2)
+        assert len(client._waiting) == 4  # two in flight, four waiting for their slots
+        release.set()
+        assert [answer[2] for answer in await asyncio.gather(*calls)] == [b"ok"] * 6
+        assert (client._free, len(client._waiting), len(client._idle)) == (2, 0, 2)
+        await client.aclose()
+
+
+async def test_the_read_timeout_counts_from_the_last_bytes_not_from_the_request() -> None:
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
+        for byte in b"slow!":
+            await asyncio.sleep(0.1)
+            writer.write(bytes([byte]))
+            await writer.drain()
+
+    async with raw_server(trickle) as port:
+        client = pool(port, read_timeout=0.25)  # each gap is 0.1 s; the whole answer takes 0.5 s
+        assert (await client.request("GET", "/", {}))[2] == b"slow!"
+        await client.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -33,10 +34,17 @@ FORWARDED_RESPONSE_HEADERS = (
 
 def identity_for(principal: Principal, grant: Grant) -> CallerIdentity:
     """The service-token identity of a principal (agency scope, NIP for employees, minimisation)."""
+    return _identity(principal, grant.reach is Reach.ALL)
+
+
+@lru_cache(maxsize=4096)
+def _identity(principal: Principal, national: bool) -> CallerIdentity:
+    # One object per principal and reach: a client sends the same token for minutes, and the ServiceClient's
+    # service-token cache then finds it at once (building and comparing the model cost ~3% of a forwarded GET).
     return CallerIdentity(
         service="gateway",
         subject=principal.subject,
-        agency_id=None if grant.reach is Reach.ALL else principal.agency_id,
+        agency_id=None if national else principal.agency_id,
         roles=principal.roles,
         scopes=principal.scopes,
         client_id=principal.client_id,

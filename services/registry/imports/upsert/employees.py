@@ -31,8 +31,9 @@ from services.registry.imports.upsert.staging import (
     Outcome,
     Stage,
     WriteContext,
-    bulk_ids,
+    id_prefix,
     lock_agency,
+    ordered_id,
     sql,
 )
 
@@ -62,8 +63,6 @@ _LOADED = (
     ("rank", String(8)), ("rank_order", SmallInteger), ("rank_since", Date),
     ("education_level", String(4)), ("email", String(254)), ("phone", String(32)),
     ("birth_date", Date), ("gender", String(8)), ("retirement_date", Date),
-    ("position_history_id", String(36)), ("rank_history_id", String(36)),
-    ("education_history_id", String(36)),
 )  # fmt: skip
 _CLASSIFIED = (
     ("state", String(8)), ("old_employment_type", String(8)), ("old_position_id", String(36)),
@@ -102,9 +101,8 @@ class EmployeeUpsert:
         """The stage records of the good rows, and the errors of the others (CPU only: run it in a thread)."""
         errors: list[RowError] = []
         records: list[tuple[Any, ...]] = []
-        ids = iter(bulk_ids(3 * len(rows)))
         for row in rows:
-            found = self._record(row, ids)
+            found = self._record(row)
             if isinstance(found, tuple):
                 records.append(found)
             else:
@@ -115,7 +113,7 @@ class EmployeeUpsert:
         """Add records made by `records` to the stage."""
         await self.stage_table.append(session, records)
 
-    def _record(self, row: EmployeeRow, ids: Any) -> tuple[Any, ...] | list[RowError]:
+    def _record(self, row: EmployeeRow) -> tuple[Any, ...] | list[RowError]:
         errors: list[RowError] = []
         try:
             facts = parse_nip(row.nip)
@@ -137,7 +135,6 @@ class EmployeeUpsert:
             row.row, row.nip, row.name, row.employment_type, row.unit_id, row.position_id, level, position_unit,
             row.position_since, row.level_since, row.rank, order, row.rank_since, row.education_level,
             row.email, row.phone, facts.birth_date, facts.gender, retirement_date(facts.birth_date, level),
-            next(ids), next(ids), next(ids),
         )  # fmt: skip
 
     @staticmethod
@@ -194,8 +191,8 @@ class EmployeeUpsert:
                 # import): their history must not be opened here.
                 raise ConcurrentWrite("employees were created concurrently with this write")
         if created or changed:
-            for statement in q.OPEN_SQL:
-                await session.execute(sql(statement), params)
+            for statement in q.open_sql(ordered_id(session, "s.nip")):
+                await session.execute(sql(statement), params | {"id_prefix": id_prefix()})
         await self.stage_table.drop(session)
         return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
 

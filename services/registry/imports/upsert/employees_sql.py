@@ -150,30 +150,37 @@ ON CONFLICT (nip) DO NOTHING
 """
 
 _AUDIT = ":source, :fetched_at, :now, :actor, :now, :actor, 1"
-# Every staged person is now an employee of this agency: `upsert.write` checked that the INSERT wrote every new one.
-# Rows go in NIP order: the indexes on nip fill page by page instead of at random.
 _FROM = f"FROM {STAGE} s"
-OPEN_SQL = (
-    f"""
+
+
+def open_sql(new_id: str) -> tuple[str, str, str]:
+    """The INSERTs opening history rows; `new_id` is the SQL of a row's id in NIP order (`staging.ordered_id`).
+
+    Every staged person is now an employee of this agency: `upsert.write` checked that the INSERT wrote every new
+    one. Rows go in NIP order with ids rising in that order: the indexes on nip and the primary key fill page by
+    page instead of at random."""
+    return (
+        f"""
 INSERT INTO position_history (id, nip, agency_id, unit_id, position_id, level, valid_from, valid_to, source,
   source_fetched_at, created_at, created_by, updated_at, updated_by, version)
-SELECT s.position_history_id, s.nip, :agency, COALESCE(s.unit_id, s.position_unit_id), s.position_id, s.position_level,
+SELECT {new_id}, s.nip, :agency, COALESCE(s.unit_id, s.position_unit_id), s.position_id, s.position_level,
   COALESCE(s.position_since, :today), NULL, {_AUDIT}
 {_FROM} WHERE s.position_id IS NOT NULL AND (s.state IS NULL OR s.pos_changed) ORDER BY s.nip
 """,
-    f"""
+        f"""
 INSERT INTO rank_history (id, nip, rank, rank_order, valid_from, valid_to, source, source_fetched_at,
   created_at, created_by, updated_at, updated_by, version)
-SELECT s.rank_history_id, s.nip, s.rank, s.rank_order, COALESCE(s.rank_since, :today), NULL, {_AUDIT}
+SELECT {new_id}, s.nip, s.rank, s.rank_order, COALESCE(s.rank_since, :today), NULL, {_AUDIT}
 {_FROM} WHERE s.rank IS NOT NULL AND (s.state IS NULL OR s.rank_changed) ORDER BY s.nip
 """,
-    f"""
+        f"""
 INSERT INTO education_history (id, nip, level, institution, major, graduated_on, valid_from, valid_to, source,
   source_fetched_at, created_at, created_by, updated_at, updated_by, version)
-SELECT s.education_history_id, s.nip, s.education_level, NULL, NULL, NULL, :today, NULL, {_AUDIT}
+SELECT {new_id}, s.nip, s.education_level, NULL, NULL, NULL, :today, NULL, {_AUDIT}
 {_FROM} WHERE s.education_level IS NOT NULL AND (s.state IS NULL OR s.edu_changed) ORDER BY s.nip
 """,
-)
+    )
+
 
 COUNT = f"""
 SELECT COALESCE(SUM(CASE WHEN state IS NULL THEN 1 ELSE 0 END), 0),

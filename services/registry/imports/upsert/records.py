@@ -15,7 +15,15 @@ from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.imports.messages import RowError, row_error
-from services.registry.imports.upsert.staging import Outcome, Stage, WriteContext, bulk_ids, lock_agency, sql
+from services.registry.imports.upsert.staging import (
+    Outcome,
+    Stage,
+    WriteContext,
+    id_prefix,
+    lock_agency,
+    ordered_id,
+    sql,
+)
 
 Columns = tuple[tuple[str, Any], ...]
 ToRecord = Callable[[Any, WriteContext], "tuple[Any, ...] | list[RowError]"]
@@ -43,7 +51,7 @@ class RecordUpsert:
     def __init__(self, kind: RecordKind, context: WriteContext) -> None:
         self.kind = kind
         self.context = context
-        loaded = (("row_no", Integer), ("nip", String(18)), *kind.keys, *kind.values, ("new_id", String(36)))
+        loaded = (("row_no", Integer), ("nip", String(18)), *kind.keys, *kind.values)
         state = (("cur_id", String(36)), ("cur_version", Integer), ("changed", Boolean))
         self.stage_table = Stage(kind.stage_name, (*loaded, *state), loaded=len(loaded))
         self.keys = ("nip", *(name for name, _ in kind.keys))  # the natural key
@@ -62,11 +70,10 @@ class RecordUpsert:
         """The stage records of the good rows, and the errors of the others (CPU only: run it in a thread)."""
         errors: list[RowError] = []
         records: list[tuple[Any, ...]] = []
-        ids = iter(bulk_ids(len(rows)))
         for row in rows:
             found = self.kind.to_record(row, self.context)
             if isinstance(found, tuple):
-                records.append((*found, next(ids)))
+                records.append(found)
             else:
                 errors.extend(found)
         return records, errors
@@ -128,22 +135,25 @@ class RecordUpsert:
                 params,
             )  # fmt: skip
         if created or (changed and self.kind.versioned):  # a changed rating is superseded by a new row
-            await session.execute(sql(self._insert()), params)
+            await session.execute(sql(self._insert(session)), params | {"id_prefix": id_prefix()})
         await self.stage_table.drop(session)
         return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
 
-    def _insert(self) -> str:
+    def _insert(self, session: AsyncSession) -> str:
+        """New records in natural-key order, ids rising in that order (see `staging.ordered_id`)."""
         stage, table = self.kind.stage_name, self.kind.table
+        order = ", ".join(f"s.{name}" for name in self.keys)
         columns = [name for name, _ in (*self.kind.keys, *self.kind.values)]
         extra, extra_values, version, which = "", "", "1", "s.cur_id IS NULL"
         if self.kind.versioned:
             extra, extra_values = ", superseded_at, superseded_by", ", NULL, NULL"
             version, which = "COALESCE(s.cur_version, 0) + 1", "(s.cur_id IS NULL OR s.changed)"
+        new_id = ordered_id(session, order)
         return (
             f"INSERT INTO {table} (id, nip, source, source_fetched_at, {', '.join(columns)}{extra}, created_at, "
-            f"created_by, updated_at, updated_by, version) SELECT s.new_id, s.nip, :source, :fetched_at, "
+            f"created_by, updated_at, updated_by, version) SELECT {new_id}, s.nip, :source, :fetched_at, "
             f"{', '.join('s.' + c for c in columns)}{extra_values}, :now, :actor, :now, :actor, {version} "
-            f"FROM {stage} s WHERE {which} ORDER BY s.nip"
+            f"FROM {stage} s WHERE {which} ORDER BY {order}"
         )
 
 

@@ -106,7 +106,7 @@ def _lifespan(settings: GatewaySettings) -> Callable[[FastAPI], contextlib.Abstr
             token_ttl=ttl,
         )
         ctx = auth_context(settings, limiter)
-        writer = AuditWriter(engine)
+        writer = AuditWriter(engine, commit_delay_seconds=settings.audit_commit_delay_seconds)
         app.state.engine, app.state.sessionmaker = engine, maker
         app.state.gateway = GatewayState(
             settings, ctx, registry, scoring, writer, AgencyResolver(registry, settings.agency_cache_seconds)

@@ -63,6 +63,8 @@ class GatewaySettings(ServiceSettings):
     webhook_retry_window_seconds: float = Field(default=86400.0, gt=0)
     webhook_batch: int = Field(default=100, ge=1, le=1000)
     webhook_concurrency: int = Field(default=10, ge=1, le=100)
+    # How long the audit writer waits, under load only, for more requests to share a commit (0: never waits).
+    audit_commit_delay_seconds: float = Field(default=0.001, ge=0, le=0.05)
 
     # The gateway hop, measured by tests/gateway/perf_transport.py: aiohttp ~3-4x httpx's requests per second, and
     # http1 (buffered calls on services.common.http1's pool, the rest through aiohttp) ~1.8x aiohttp's at one in flight.

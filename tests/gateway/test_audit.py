@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from services.common.errors import ServiceUnavailable
 from services.gateway.audit.models import AuditEvent
 from services.gateway.audit.service import build_events
+from services.gateway.audit.writer import AuditWriter
 from tests.gateway.conftest import Accounts, TokenFor, bearer, password_token
 from tests.gateway.stub import AGENCY_B, NIP_A, NIP_A2, NIP_B
 
@@ -100,6 +101,40 @@ async def test_concurrent_events_share_batches(app: FastAPI, client: httpx.Async
     assert writer.batches_written - batches < 60  # grouped: fewer transactions than events
     for i in range(0, 60, 7):
         assert len(await _events(app, f"aud-b-{i}")) == 1
+
+
+async def test_under_load_the_writer_waits_for_more_but_never_holds_a_lone_request(app: FastAPI) -> None:
+    writer = AuditWriter(app.state.engine, commit_delay_seconds=0.3)
+    writer.start()
+    loop = asyncio.get_running_loop()
+
+    def events(request_id: str) -> list[dict[str, object]]:
+        rows = build_events(principal=None, action="delay.test", method="GET", route="/r", status=200, nips=[NIP_A])
+        return [{**row, "request_id": request_id} for row in rows]
+
+    async def later(seconds: float, request_id: str) -> float:
+        await asyncio.sleep(seconds)
+        await writer.record(events(request_id))
+        return loop.time()
+
+    try:
+        started = loop.time()
+        await writer.record(events("aud-delay-alone"))
+        assert loop.time() - started < 0.25  # the last write was nobody's: no wait
+        await asyncio.gather(writer.record(events("aud-delay-a")), writer.record(events("aud-delay-b")))
+        assert writer.batches_written == 2  # the two shared one write
+        started = loop.time()
+        done = await asyncio.gather(later(0, "aud-delay-c"), later(0.1, "aud-delay-d"))
+        assert writer.batches_written == 3  # after a shared write, the next waited 0.3 s and took in the latecomer
+        assert min(done) - started >= 0.29
+        await writer.record(events("aud-delay-alone-again"))  # the last write was shared, so this one waits once
+        started = loop.time()
+        await writer.record(events("aud-delay-alone-last"))
+        assert loop.time() - started < 0.25
+        assert writer.batches_written == 5
+    finally:
+        await writer.aclose()
+    assert len(await _events(app, "aud-delay-d")) == 1
 
 
 async def test_admin_queries_are_agency_scoped(client: httpx.AsyncClient, token_for: TokenFor) -> None:

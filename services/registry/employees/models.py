@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, text
+from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.db import AuditColumns, UTCDateTime
@@ -77,19 +77,28 @@ class RankHistory(HistoryColumns, Base):
 
 
 class PositionHistory(HistoryColumns, Base):
-    """A position held (in an agency and unit, at a level) from valid_from until valid_to (exclusive)."""
+    """A position held (in an agency and unit, at a level) from valid_from until valid_to (exclusive).
+
+    The row's agency is its position's (every writer takes it from the position; a position never changes agency):
+    one foreign key to positions (id, agency_id) checks both, where two checked them apart; the agency exists
+    because the position's own key to agencies says so."""
 
     __tablename__ = "position_history"
     __table_args__ = (
         Index("ix_position_history_nip_valid_from", "nip", "valid_from"),
         Index("ix_position_history_level", "level"),  # the people of a level across agencies (succession)
         current_row_unique("position_history"),
+        ForeignKeyConstraint(
+            ["position_id", "agency_id"],
+            ["positions.id", "positions.agency_id"],
+            name="fk_position_history_position_id_agency_id_positions",
+        ),
     )
 
     nip: Mapped[str] = mapped_column(String(18), ForeignKey("employees.nip"))
-    agency_id: Mapped[str] = mapped_column(String(36), ForeignKey("agencies.id"))
+    agency_id: Mapped[str] = mapped_column(String(36))
     unit_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("units.id"))
-    position_id: Mapped[str] = mapped_column(String(36), ForeignKey("positions.id"))
+    position_id: Mapped[str] = mapped_column(String(36))
     level: Mapped[str] = mapped_column(String(20))
 
 

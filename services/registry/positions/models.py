@@ -16,6 +16,8 @@ class Position(VersionedAudit, Base):
     __tablename__ = "positions"
     __table_args__ = (
         Index("ix_positions_agency_id_id", "agency_id", "id"),
+        # What position_history's key to (id, agency_id) refers to (a key must refer to a unique set of columns).
+        Index("uq_positions_id_agency_id", "id", "agency_id", unique=True),
         Index("ix_positions_unit_id", "unit_id"),
         CheckConstraint(
             "(position_type = 'fungsional') = (functional_level IS NOT NULL)", name="functional_level_iff_fungsional"

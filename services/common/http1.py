@@ -1,10 +1,10 @@
 """Buffered calls to one of our own services over pooled HTTP/1.1 keep-alive connections, parsed by httptools.
 
 Every public request the gateway forwards is one call to the registry or scoring. aiohttp's general-purpose client
-spent about 90 us of CPU on each such call; this pool spends about 10 (python -m tests.perf gateway, and the
-comparison in tests/common/test_http1.py's module text). It speaks only what our services (uvicorn) answer: status,
-headers and a body framed by Content-Length or chunked encoding, on connections kept alive between calls. Anything
-else (a streamed request body, a HEAD) goes through aiohttp, by ServiceClient.
+spent about 90 us of CPU on each such call; this pool spends about 10 (python -m tests.gateway.perf_transport
+compares the clients; python -m tests.perf gateway measures the whole hop). It speaks only what our services
+(uvicorn) answer: status, headers and a body framed by Content-Length or chunked encoding, on connections kept alive
+between calls. Anything else (a streamed request body, a HEAD, https) goes through aiohttp, by ServiceClient.
 
 Failures are httpx's exceptions, so ServiceClient treats every transport alike: ConnectError and ConnectTimeout
 (nothing was sent), PoolTimeout, ReadTimeout (no byte for `read_timeout` seconds), RemoteProtocolError (the answer

@@ -1,5 +1,6 @@
 """Ids of the rows the set-based upserts insert: canonical UUIDv7 strings, distinct, and rising in the order the
-statement inserts (NIP, then the record's key), whatever the order of the rows given; on PostgreSQL and SQLite."""
+statement inserts (NIP, then the record's key), whatever the order of the rows given; on PostgreSQL and SQLite
+(and on PostgreSQL the ids of the employees' outbox events too)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,14 @@ async def write_and_check(engine: AsyncEngine) -> None:
             assert len(ids) == len(set(ids)) == (8 if table == "performance_ratings" else 4), table
             assert ids == sorted(ids), table
             assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids), table
+        if engine.dialect.name == "postgresql":  # the employees' events, by the statement-level trigger
+            subjects = ", ".join(f"'employees/{n}'" for n in nips)
+            query = f"SELECT id FROM outbox_events WHERE subject IN ({subjects}) ORDER BY subject"
+            ids = [row[0] for row in await session.execute(text(query))]
+            assert len(ids) == len(set(ids)) == 4
+            assert ids == sorted(ids)
+            assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids)
+            assert all(uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
 
 
 async def test_upsert_ids_rise_in_key_order() -> None:

@@ -87,6 +87,10 @@ def wait_for_interrupt(stack: Stack) -> int:
             time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
+        # A second Ctrl-C (or SIGTERM) while the services shut down must not cut the stop short: the services run
+        # in sessions of their own, so one left unstopped would keep running, holding its port.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
         return 0
 

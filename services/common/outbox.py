@@ -140,6 +140,18 @@ class Outbox:
             for row in rows
         ]
 
+    async def has_purgeable(self, before: dt.datetime) -> bool:
+        """True when `purge(before)` would delete something (a read: it takes no write lock)."""
+        statement = text(
+            f"""
+            SELECT 1 FROM {OUTBOX_TABLE}
+            WHERE position IS NOT NULL AND occurred_at < :before
+              AND position < (SELECT MAX(position) FROM {OUTBOX_TABLE})
+            LIMIT 1
+            """
+        ).bindparams(bindparam("before", type_=UTCDateTime()))
+        return (await self.session.execute(statement, {"before": before})).first() is not None
+
     async def purge(self, before: dt.datetime, batch: int = PURGE_BATCH) -> int:
         """Delete up to `batch` sequenced events that occurred before `before`, oldest first; how many went.
 

@@ -42,6 +42,11 @@ class OutboxKeeper:
     async def purge_once(self) -> int:
         """Delete every event past the retention (a batch per transaction); how many were deleted."""
         before, deleted = utcnow() - self.retention, 0
+        # Look before writing: nearly always there is nothing to purge, and on SQLite a write (even one deleting
+        # nothing) would take the one write lock a request's transaction may be about to need.
+        async with self.maker() as session:
+            if not await Outbox(session, self.table).has_purgeable(before):
+                return 0
         while True:
             async with self.maker() as session, session.begin():
                 count = await Outbox(session, self.table).purge(before, self.batch)

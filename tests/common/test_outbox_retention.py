@@ -82,3 +82,16 @@ async def test_the_keeper_purges_when_started_and_stops_cleanly(engine: AsyncEng
     finally:
         await keeper.stop()
     assert await positions(engine) == [4]
+
+
+async def test_with_nothing_to_purge_the_keeper_does_not_wait_for_the_write_lock(engine: AsyncEngine) -> None:
+    # On SQLite a request that read and is about to write must not find the lock taken by a purge of nothing.
+    await emit(engine, 3, days_ago=1)
+    keeper = OutboxKeeper(create_sessionmaker(engine), table, retention_days=30, interval_seconds=3600)
+    async with engine.connect() as holder:
+        if engine.dialect.name == "sqlite":
+            await holder.exec_driver_sql("BEGIN IMMEDIATE")  # another writer holds SQLite's one write lock
+        else:
+            await holder.exec_driver_sql(f"LOCK TABLE {table.name} IN EXCLUSIVE MODE")  # writes wait, reads do not
+        assert await asyncio.wait_for(keeper.purge_once(), 5) == 0
+        await holder.rollback()

@@ -40,6 +40,7 @@ class _Connection(asyncio.Protocol):
         self._body: list[bytes] = []
         self.closed = False
         self.reusable = False
+        self.idle_since = 0.0  # loop time it went back to the pool
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -130,11 +131,15 @@ class Http1Pool:
         connect_timeout: float,
         read_timeout: float,
         pool_timeout: float | None = None,
+        idle_seconds: float = 4.0,
     ) -> None:
         self._host, self._port = host, port
         self._host_header = f"host: {host}:{port}\r\n"
         self._connect_timeout, self._read_timeout = connect_timeout, read_timeout
         self._pool_timeout = connect_timeout if pool_timeout is None else pool_timeout
+        # uvicorn closes a connection idle for 5 s (its timeout_keep_alive): one idle nearly that long is dropped
+        # rather than reused, so a request is not written just as the server closes it.
+        self._idle_seconds = idle_seconds
         # Free connection slots, and callers waiting for one in arrival order (asyncio.Semaphore would do, but
         # its acquire scans its waiters on every call in Python 3.11).
         self._free = max_connections
@@ -155,6 +160,7 @@ class Http1Pool:
             connection = await self._connection()
             answer = await connection.exchange(head + body if body else head)
             if connection.reusable and not connection.closed:
+                connection.idle_since = asyncio.get_running_loop().time()
                 self._idle.append(connection)
                 connection = None
             return answer
@@ -193,11 +199,12 @@ class Http1Pool:
         self._free += 1
 
     async def _connection(self) -> _Connection:
+        loop = asyncio.get_running_loop()
         while self._idle:
             connection = self._idle.pop()  # the most recently used: the least likely to have timed out
-            if not connection.closed:
+            if not connection.closed and loop.time() - connection.idle_since < self._idle_seconds:
                 return connection
-        loop = asyncio.get_running_loop()
+            connection.close()
         try:
             async with asyncio.timeout(self._connect_timeout):
                 _, protocol = await loop.create_connection(

@@ -85,8 +85,11 @@ async def raw_server(
         server.close()
 
 
-def pool(port: int, *, max_connections: int = 4, read_timeout: float = 5.0) -> Http1Pool:
-    return Http1Pool("127.0.0.1", port, max_connections=max_connections, connect_timeout=1.0, read_timeout=read_timeout)
+def pool(port: int, *, max_connections: int = 4, read_timeout: float = 5.0, idle_seconds: float = 4.0) -> Http1Pool:
+    return Http1Pool(
+        "127.0.0.1", port, max_connections=max_connections, connect_timeout=1.0, read_timeout=read_timeout,
+        idle_seconds=idle_seconds,
+    )  # fmt: skip
 
 
 async def test_answers_arrive_whole_over_one_kept_alive_connection() -> None:
@@ -266,3 +269,17 @@ async def test_the_read_timeout_counts_from_the_last_bytes_not_from_the_request(
         client = pool(port, read_timeout=0.25)  # each gap is 0.1 s; the whole answer takes 0.5 s
         assert (await client.request("GET", "/", {}))[2] == b"slow!"
         await client.aclose()
+
+
+async def test_a_connection_idle_for_longer_than_the_server_keeps_it_is_not_reused() -> None:
+    connections: list[int] = []
+    async with uvicorn_app(connections) as port:
+        client = Http1Pool(
+            "127.0.0.1", port, max_connections=2, connect_timeout=1.0, read_timeout=5.0, idle_seconds=0.2
+        )
+        await client.request("GET", "/echo/a", {})
+        await client.request("GET", "/echo/b", {})  # at once: the same connection
+        await asyncio.sleep(0.3)
+        await client.request("GET", "/echo/c", {})  # idle too long: a new one
+        await client.aclose()
+    assert len(connections) == 2

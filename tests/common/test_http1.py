@@ -259,27 +259,25 @@ async def test_waiting_callers_get_freed_slots_in_turn() -> None:
 async def test_the_read_timeout_counts_from_the_last_bytes_not_from_the_request() -> None:
     async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
-        for byte in b"slow!":
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\n")
+        for byte in b"slowly!":
             await asyncio.sleep(0.1)
             writer.write(bytes([byte]))
             await writer.drain()
 
     async with raw_server(trickle) as port:
-        client = pool(port, read_timeout=0.25)  # each gap is 0.1 s; the whole answer takes 0.5 s
-        assert (await client.request("GET", "/", {}))[2] == b"slow!"
+        client = pool(port, read_timeout=0.4)  # each gap is 0.1 s; the whole answer takes 0.7 s
+        assert (await client.request("GET", "/", {}))[2] == b"slowly!"
         await client.aclose()
 
 
 async def test_a_connection_idle_for_longer_than_the_server_keeps_it_is_not_reused() -> None:
     connections: list[int] = []
     async with uvicorn_app(connections) as port:
-        client = Http1Pool(
-            "127.0.0.1", port, max_connections=2, connect_timeout=1.0, read_timeout=5.0, idle_seconds=0.2
-        )
+        client = pool(port, max_connections=2, idle_seconds=1.0)
         await client.request("GET", "/echo/a", {})
         await client.request("GET", "/echo/b", {})  # at once: the same connection
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(1.2)
         await client.request("GET", "/echo/c", {})  # idle too long: a new one
         await client.aclose()
     assert len(connections) == 2

@@ -107,6 +107,11 @@ class Answer:
         return cls(status, headers, content)
 
 
+def _is_relative(path: str) -> bool:
+    """A path on the service (`/v1/...`), not an absolute or scheme-relative URL."""
+    return path.startswith("/") and not path.startswith("//")
+
+
 class _NoCookies(httpx.Cookies):
     """A cookie jar that keeps nothing: internal calls act for many principals, so a cookie one answer
     sets must never ride on another's call (and httpx's parsing of every answer for them costs ~12 us)."""
@@ -196,7 +201,7 @@ class ServiceClient:
         # httpx parses a relative path, then the URL it merges with the base again (67 us a request); one
         # absolute URL (the same one httpx would merge: base with a trailing slash, path without its leading one)
         # is parsed once (31 us).
-        if not path.startswith("/") or path.startswith("//"):
+        if not _is_relative(path):
             return path  # anything else is httpx's to read
         return self._base + "/" + path.lstrip("/")
 
@@ -274,8 +279,7 @@ class ServiceClient:
             self._pool is not None
             and (content is None or isinstance(content, bytes))
             and (params is None or isinstance(params, str))
-            and path.startswith("/")
-            and not path.startswith("//")
+            and _is_relative(path)
             and method != "HEAD"  # an answer to HEAD has no body whatever its Content-Length says
         ):
             target = self._prefix + path

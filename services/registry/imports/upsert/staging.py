@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import os
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from services.common.db import UTCDateTime, is_postgres, utcnow
+from services.common.ids import new_id
 from services.registry.clock import today
 from services.registry.imports.messages import RowError, row_error
 
@@ -98,10 +98,7 @@ def bulk_ids(count: int) -> list[str]:
 def id_prefix() -> str:
     """The first 28 characters of a UUIDv7 (RFC 9562): this millisecond, then 42 random bits; `ordered_id` appends
     an 8-hex-digit counter (method 1 of RFC 9562: a dedicated counter in the low bits)."""
-    value = (time.time_ns() // 1_000_000 & ((1 << 48) - 1)) << 80 | 0x7 << 76 | 0b10 << 62
-    rand = int.from_bytes(os.urandom(6), "big") >> 6  # 42 bits: 12 for rand_a, 30 for rand_b's top
-    value |= (rand >> 30) << 64 | (rand & ((1 << 30) - 1)) << 32
-    return str(uuid.UUID(int=value))[:28]
+    return new_id()[:28]
 
 
 def ordered_id(session: AsyncSession, order: str) -> str:

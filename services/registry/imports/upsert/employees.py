@@ -26,6 +26,7 @@ from services.registry.employees.schemas import Email, Name, Phone
 from services.registry.imports.messages import RowError, row_error
 from services.registry.imports.upsert import employees_sql as q
 from services.registry.imports.upsert.checks import text_check
+from services.registry.imports.upsert.keys import keys_checked_once
 from services.registry.imports.upsert.staging import (
     ConcurrentWrite,
     Outcome,
@@ -180,6 +181,13 @@ class EmployeeUpsert:
         created, changed, total = (int(v) for v in (await session.execute(text(q.COUNT))).one())
         # A statement that would touch no row is not run (each scans the stage): no person changed -> no history
         # closed and no update; nobody new -> no insert; neither -> no history opened.
+        if created or changed:
+            async with keys_checked_once(session, q.REFERENCES, params):
+                await self._write(session, params, created, changed)
+        await self.stage_table.drop(session)
+        return Outcome(created=created, updated=changed, unchanged=total - created - changed)
+
+    async def _write(self, session: AsyncSession, params: dict[str, Any], created: int, changed: int) -> None:
         if changed:
             for statement in q.CLOSE_SQL.values():
                 await session.execute(sql(statement), params)
@@ -190,11 +198,8 @@ class EmployeeUpsert:
                 # Someone else created some of these NIPs after the check (a single-record POST, another agency's
                 # import): their history must not be opened here.
                 raise ConcurrentWrite("employees were created concurrently with this write")
-        if created or changed:
-            for statement in q.open_sql(ordered_id(session, "s.nip")):
-                await session.execute(sql(statement), params | {"id_prefix": id_prefix()})
-        await self.stage_table.drop(session)
-        return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
+        for statement in q.open_sql(ordered_id(session, "s.nip")):
+            await session.execute(sql(statement), params | {"id_prefix": id_prefix()})
 
 
 async def upsert_employees(

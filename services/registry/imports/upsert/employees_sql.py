@@ -6,6 +6,7 @@ ON CONFLICT. `s` is the stage; `old_*` columns hold the person's current values 
 from __future__ import annotations
 
 from services.registry.employees.rules import RANKS_BY_EMPLOYMENT_TYPE
+from services.registry.imports.upsert.keys import Reference
 
 STAGE = "stage_employees"
 
@@ -181,6 +182,26 @@ SELECT {new_id}, s.nip, s.education_level, NULL, NULL, NULL, :today, NULL, {_AUD
 """,
     )
 
+
+# What the writes below reference, locked once each before them (see `keys.py`): the agency, every unit named or
+# implied by a position, every position with this agency (position_history's key is (position_id, agency_id);
+# employees' is position_id alone, the same rows). The history rows' nip is a person this write inserted or
+# updated (a new one, or one whose position, rank or education changed), so this transaction holds that row.
+_WRITTEN = "(state IS NULL OR changed)"  # new, or changed
+REFERENCES = (
+    Reference("agencies", "id", "SELECT CAST(:agency AS text)"),
+    Reference(
+        "units",
+        "id",
+        f"SELECT unit_id FROM {STAGE} WHERE unit_id IS NOT NULL AND {_WRITTEN}"
+        f" UNION SELECT position_unit_id FROM {STAGE} WHERE position_unit_id IS NOT NULL AND {_WRITTEN}",
+    ),
+    Reference(
+        "positions",
+        "(id, agency_id)",
+        f"SELECT position_id, :agency FROM {STAGE} WHERE position_id IS NOT NULL AND {_WRITTEN}",
+    ),
+)
 
 COUNT = f"""
 SELECT COALESCE(SUM(CASE WHEN state IS NULL THEN 1 ELSE 0 END), 0),

@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.imports.messages import RowError, row_error
+from services.registry.imports.upsert.keys import Reference, keys_checked_once
 from services.registry.imports.upsert.staging import (
     Outcome,
     Stage,
@@ -109,14 +110,24 @@ class RecordUpsert:
     async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
         """Write every staged row not refused: update (or supersede) changed records, insert new ones."""
         await self.stage_table.discard(session, refused)
-        stage, table, params = self.kind.stage_name, self.kind.table, self.context.params()
+        stage, params = self.kind.stage_name, self.context.params()
         counts = await session.execute(
             text(
                 f"SELECT COALESCE(SUM(CASE WHEN cur_id IS NULL THEN 1 ELSE 0 END), 0), "
                 f"COALESCE(SUM(CASE WHEN changed THEN 1 ELSE 0 END), 0), COUNT(*) FROM {stage}"
             )
         )
-        created, changed, total = counts.one()
+        created, changed, total = (int(v) for v in counts.one())
+        if created or changed:
+            # Every record written references its person: each locked once here (see `keys.py`).
+            employees = Reference("employees", "nip", f"SELECT nip FROM {stage} WHERE cur_id IS NULL OR changed")
+            async with keys_checked_once(session, [employees], params):
+                await self._write(session, params, created, changed)
+        await self.stage_table.drop(session)
+        return Outcome(created=created, updated=changed, unchanged=total - created - changed)
+
+    async def _write(self, session: AsyncSession, params: dict[str, Any], created: int, changed: int) -> None:
+        stage, table = self.kind.stage_name, self.kind.table
         audit = "updated_at = :now, updated_by = :actor"
         if not changed:
             pass  # no update to run (it would scan the stage for nothing)
@@ -136,8 +147,6 @@ class RecordUpsert:
             )  # fmt: skip
         if created or (changed and self.kind.versioned):  # a changed rating is superseded by a new row
             await session.execute(sql(self._insert(session)), params | {"id_prefix": id_prefix()})
-        await self.stage_table.drop(session)
-        return Outcome(created=int(created), updated=int(changed), unchanged=int(total) - int(created) - int(changed))
 
     def _insert(self, session: AsyncSession) -> str:
         """New records in natural-key order, ids rising in that order (see `staging.ordered_id`)."""

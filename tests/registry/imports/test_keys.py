@@ -1,0 +1,239 @@
+"""Foreign keys of bulk writes checked once per referenced row (upsert/keys.py), on PostgreSQL.
+
+What the per-row key triggers guaranteed still holds: every key of every row written refers to a row that exists
+(checked across all foreign keys of the schema after the writes), a referenced row that disappeared between the
+check and the write stops the write, the referenced rows are locked until the writer commits, the outbox events are
+still written, the setting ends with the write, and a role without the privilege writes through the triggers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from services.registry.imports.upsert import (
+    RATINGS,
+    ConcurrentWrite,
+    EmployeeRow,
+    EmployeeUpsert,
+    RatingRow,
+    RecordUpsert,
+    WriteContext,
+    keys,
+    lock_agency,
+    upsert_employees,
+    upsert_records,
+)
+from services.registry.models import Agency, Position, Unit
+from tests.registry.conftest import migrated_database
+from tests.registry.factory import nip
+
+PLAIN_ROLE = "talenta_test_plain"  # a login role that is not a superuser and may not set the replication role
+
+
+@pytest.fixture(scope="module")
+async def keys_url() -> str:
+    return await migrated_database("talenta_test_bulk_keys")
+
+
+@pytest.fixture
+async def engine(keys_url: str) -> Any:
+    engine = create_async_engine(keys_url)
+    yield engine
+    await engine.dispose()
+
+
+async def organisation(engine: AsyncEngine) -> tuple[str, str, str]:
+    """A new agency with one unit and one position; (agency id, unit id, position id)."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        agency = Agency(code="pemkab-keys-" + uuid.uuid4().hex[:8], name="Pemkab Keys")
+        session.add(agency)
+        await session.flush()
+        unit = Unit(agency_id=agency.id, name="Dinas Pendidikan", code="DISDIK")
+        session.add(unit)
+        await session.flush()
+        position = Position(agency_id=agency.id, unit_id=unit.id, name="Pengadministrasi Umum",
+                            position_type="pelaksana", level="pelaksana")  # fmt: skip
+        session.add(position)
+        await session.commit()
+        return agency.id, unit.id, position.id
+
+
+def people(unit_id: str, position_id: str, seqs: tuple[str, ...]) -> list[EmployeeRow]:
+    return [
+        EmployeeRow(i, nip(birth="19900101", seq=s), "Pegawai", "pns", unit_id, position_id, dt.date(2020, 1, 2),
+                    None, "II/c", dt.date(2019, 4, 1), "sma")
+        for i, s in enumerate(seqs)
+    ]  # fmt: skip
+
+
+async def orphans(session: AsyncSession) -> dict[str, int]:
+    """For every foreign key of the schema, the rows whose key matches no referenced row."""
+    keys_sql = text(
+        "SELECT c.conname, c.conrelid::regclass::text, c.confrelid::regclass::text, "
+        "array(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i), "
+        "array(SELECT attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+        "JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) "
+        "FROM pg_constraint c WHERE c.contype = 'f'"
+    )
+    found = {}
+    for name, child, parent, columns, referenced in (await session.execute(keys_sql)).all():
+        present = " AND ".join(f"c.{column} IS NOT NULL" for column in columns)
+        match = " AND ".join(f"p.{r} = c.{column}" for column, r in zip(columns, referenced, strict=True))
+        query = (
+            f"SELECT count(*) FROM {child} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+        )
+        found[name] = int((await session.execute(text(query))).scalar_one())
+    assert len(found) >= 15  # the registry's keys were all read
+    return found
+
+
+async def role(session: AsyncSession) -> str:
+    return str((await session.execute(text("SHOW session_replication_role"))).scalar_one())
+
+
+async def test_bulk_writes_keep_every_key_and_write_the_events(engine: AsyncEngine) -> None:
+    agency_id, unit_id, position_id = await organisation(engine)
+    rows = people(unit_id, position_id, ("731", "732", "733"))
+    context = WriteContext(agency_id=agency_id, actor="test")
+    async with AsyncSession(engine) as session:
+        assert (await upsert_employees(session, context, rows)).created == 3
+        assert await role(session) == "origin"  # the write ended the setting, in the same transaction
+        ratings = [RatingRow(i, r.nip, 2025, "above", "meets") for i, r in enumerate(rows)]
+        assert (await upsert_records(session, RATINGS, context, ratings)).created == 3
+        assert await role(session) == "origin"
+        await session.commit()
+        assert set((await orphans(session)).values()) == {0}
+        subjects = ", ".join(f"'employees/{r.nip}'" for r in rows)
+        events = await session.execute(text(f"SELECT count(*) FROM outbox_events WHERE subject IN ({subjects})"))
+        assert events.scalar_one() == 3  # the outbox triggers fire ALWAYS
+
+
+async def test_the_outbox_triggers_fire_always(engine: AsyncEngine) -> None:
+    async with AsyncSession(engine) as session:
+        query = text(
+            "SELECT tgname, tgenabled::text FROM pg_trigger WHERE tgrelid = 'employees'::regclass AND NOT tgisinternal"
+        )
+        found = dict((await session.execute(query)).all())
+    assert found == {"employees_outbox_inserted": "A", "employees_outbox_updated": "A"}
+
+
+async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, keys_url: str) -> None:
+    agency_id, unit_id, position_id = await organisation(engine)
+    context = WriteContext(agency_id=agency_id, actor="test")
+    async with AsyncSession(engine) as session:
+        upsert = EmployeeUpsert(context)
+        await upsert.prepare(session)
+        assert await upsert.stage(session, people(unit_id, position_id, ("741",))) == []
+        await lock_agency(session, agency_id)
+        assert await upsert.check(session) == []
+        async with AsyncSession(engine) as other:  # another writer removes the position meanwhile
+            await other.execute(text("DELETE FROM positions WHERE id = :id"), {"id": position_id})
+            await other.commit()
+        with pytest.raises(ConcurrentWrite, match="positions"):
+            await upsert.write(session, [])
+        await session.rollback()
+        assert (await session.execute(text("SELECT count(*) FROM employees WHERE agency_id = :a"), {"a": agency_id})
+                ).scalar_one() == 0  # fmt: skip
+
+
+async def test_a_person_gone_before_their_records_are_written_stops_the_write(engine: AsyncEngine) -> None:
+    agency_id, unit_id, position_id = await organisation(engine)
+    context = WriteContext(agency_id=agency_id, actor="test")
+    person = EmployeeRow(0, nip(birth="19910101", seq="751"), "Pegawai", "pns", unit_id)  # no history to refer
+    async with AsyncSession(engine) as session:
+        assert (await upsert_employees(session, context, [person])).created == 1
+        await session.commit()
+        upsert = RecordUpsert(RATINGS, context)
+        await upsert.prepare(session)
+        assert await upsert.stage(session, [RatingRow(0, person.nip, 2025, "above", "meets")]) == []
+        await lock_agency(session, agency_id)
+        assert await upsert.check(session) == []
+        async with AsyncSession(engine) as other:
+            await other.execute(text("DELETE FROM outbox_events WHERE subject = :s"), {"s": f"employees/{person.nip}"})
+            await other.execute(text("DELETE FROM employees WHERE nip = :nip"), {"nip": person.nip})
+            await other.commit()
+        with pytest.raises(ConcurrentWrite, match="employees"):
+            await upsert.write(session, [])
+        await session.rollback()
+
+
+async def test_referenced_rows_stay_locked_until_the_writer_commits(engine: AsyncEngine) -> None:
+    agency_id, unit_id, position_id = await organisation(engine)
+    context = WriteContext(agency_id=agency_id, actor="test")
+    async with AsyncSession(engine) as session:
+        # A person who references the unit but not the position: once committed, nothing stops the position's
+        # deletion; before, the writer's lock does.
+        assert (await upsert_employees(session, context, [EmployeeRow(0, nip(seq="761"), "Pegawai", "pns", unit_id)])
+                ).created == 1  # fmt: skip
+        async with AsyncSession(engine) as other:
+            await other.execute(text("SET lock_timeout = '300ms'"))
+            with pytest.raises(DBAPIError, match="lock timeout"):
+                await other.execute(text("DELETE FROM units WHERE id = :id"), {"id": unit_id})
+            await other.rollback()
+        await session.commit()
+
+
+async def plain_role_url(keys_url: str) -> str:
+    """`keys_url` as a role that may read and write the registry's tables but not set the replication role."""
+    admin = create_async_engine(keys_url)
+    try:
+        async with admin.begin() as connection:
+            await connection.execute(text(
+                f"DO $$ BEGIN CREATE ROLE {PLAIN_ROLE} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            ))  # fmt: skip
+            await connection.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {PLAIN_ROLE}"))
+            await connection.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {PLAIN_ROLE}"))
+    finally:
+        await admin.dispose()
+    return make_url(keys_url).set(username=PLAIN_ROLE, password=None).render_as_string(hide_password=False)
+
+
+async def test_a_role_without_the_privilege_writes_through_the_key_triggers(engine: AsyncEngine, keys_url: str) -> None:
+    agency_id, unit_id, position_id = await organisation(engine)
+    plain = create_async_engine(await plain_role_url(keys_url))
+    context = WriteContext(agency_id=agency_id, actor="test")
+    try:
+        async with AsyncSession(plain) as session:
+            assert not await keys._skip_key_triggers(session)
+            assert await role(session) == "origin"
+            rows = people(unit_id, position_id, ("771", "772"))
+            assert (await upsert_employees(session, context, rows)).created == 2
+            ratings = [RatingRow(i, r.nip, 2025, "meets", "meets") for i, r in enumerate(rows)]
+            assert (await upsert_records(session, RATINGS, context, ratings)).created == 2
+            await session.commit()
+            # The key triggers ran: a rating of nobody is refused by the database itself.
+            with pytest.raises(DBAPIError, match="foreign key"):
+                await session.execute(text(
+                    "INSERT INTO performance_ratings (id, nip, source, year, work_result, work_behavior, predikat, "
+                    "created_at, created_by, updated_at, updated_by, version) VALUES ('x', '000000000000000000', "
+                    "'manual', 2025, 'meets', 'meets', 'baik', now(), 't', now(), 't', 1)"
+                ))  # fmt: skip
+            await session.rollback()
+        async with AsyncSession(engine) as session:
+            assert set((await orphans(session)).values()) == {0}
+    finally:
+        await plain.dispose()
+
+
+async def test_keys_are_checked_once_only_on_postgresql(tmp_path: Any) -> None:
+    from services.common.migrations import upgrade_to_head
+    from tests.registry.conftest import REGISTRY_DIR
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}"
+    await asyncio.to_thread(upgrade_to_head, REGISTRY_DIR, url)
+    sqlite = create_async_engine(url)
+    try:
+        reference = keys.Reference("units", "id", "SELECT 'none'")  # matches nothing: it is not even looked at
+        async with AsyncSession(sqlite) as session, keys.keys_checked_once(session, [reference], {}) as skipped:
+            assert skipped is False
+    finally:
+        await sqlite.dispose()

@@ -50,8 +50,6 @@ class RegistrySettings(ServiceSettings):
     import_dir: str = "var/imports"
     max_import_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
     import_batch_rows: int = Field(default=20_000, ge=100, le=1_000_000)
-    # PostgreSQL writes this many staged rows while the next are read (0: the whole file after reading it).
-    import_segment_rows: int = Field(default=50_000, ge=0, le=10_000_000)
     import_max_stored_errors: int = Field(default=1000, ge=10, le=100_000)
     import_concurrency: int = Field(default=2, ge=1, le=32)
     import_stale_seconds: int = Field(default=120, ge=10)

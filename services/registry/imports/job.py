@@ -40,7 +40,6 @@ from services.registry.imports.upsert import (
     WriteContext,
     lock_agency,
 )
-from services.registry.imports.upsert.staging import SeenKeys
 
 logger = logging.getLogger("talenta.registry.imports")
 READ_SHARE = 0.8  # of the progress bar: reading and checking rows; the rest is the write
@@ -79,11 +78,6 @@ class Tally:
         if room > 0:
             self.kept.extend(errors[:room])
 
-    def clear(self) -> None:
-        """Forget everything counted (the file is read again)."""
-        self.rows, self.count = 0, 0
-        self.kept, self.refused = [], set()
-
     def rendered(self) -> list[dict[str, Any]]:
         """The kept errors, by row, as the job resource shows them."""
         return [e.render() for e in sorted(self.kept, key=lambda e: (e.row, e.field))]
@@ -98,14 +92,6 @@ def make_upsert(kind: str, context: WriteContext) -> Any:
     if kind == "positions":
         return PositionUpsert(context)
     return RecordUpsert(RECORD_KINDS[kind], context)
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Rows per batch read and checked, and rows per segment written while the next are read (0: the whole file)."""
-
-    batch_rows: int
-    segment_rows: int
 
 
 @dataclass(frozen=True)
@@ -124,37 +110,14 @@ class JobSpec:
 
 
 async def import_rows(
-    session: AsyncSession, spec: JobSpec, tally: Tally, sizes: Sizes, progress: Progress
+    session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress
 ) -> Outcome | None:
     """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written.
 
-    The worker thread reads and checks the next batches while the database copies the last one into the stage. On
-    PostgreSQL the rows are written segment by segment as they are read (`write_in_segments`); a file that does not
-    fit that path (a row refused in an atomic import, a key twice) is read again and written whole."""
+    The worker thread reads and checks the next batches while the database copies the last one into the stage."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
-    if is_postgres(session) and sizes.segment_rows and not getattr(upsert, "whole_file", False):
-        segmented = await write_in_segments(session, spec, tally, sizes, progress, catalog, upsert)
-        if segmented is not None:
-            return segmented
-        tally.clear()
-    return await write_whole_file(session, spec, tally, sizes.batch_rows, progress, catalog, upsert)
-
-
-async def read_file(
-    session: AsyncSession,
-    spec: JobSpec,
-    tally: Tally,
-    batch_rows: int,
-    progress: Progress,
-    catalog: Catalog,
-    upsert: Any,
-    after_batch: Callable[[int], Awaitable[None]] | None = None,
-) -> list[Any]:
-    """Read and check every row, staging the good ones batch by batch; answers the typed rows of a whole-file kind.
-
-    `after_batch(staged rows)` runs after each batch is staged (the segmented write)."""
     whole_file = getattr(upsert, "whole_file", False)
     reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
     step = functools.partial(produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert)
@@ -167,91 +130,20 @@ async def read_file(
             kept.extend(read.typed)
             if read.records:
                 await upsert.append(session, read.records)
-            if after_batch is not None:
-                await after_batch(len(read.records))
             await progress(READ_SHARE * min(1.0, read.offset / max(1, spec.file_bytes)))
     except csv.Error as exc:
         raise ImportFailed(f"The file is not valid CSV after row {tally.rows + 1}: {exc}.") from None
     finally:
         await feeder.close()
         reader.close()
-    return kept
-
-
-async def write_whole_file(
-    session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress, catalog: Catalog,
-    upsert: Any,
-) -> Outcome | None:  # fmt: skip
-    """Stage the whole file, check it, then write it (SQLite, units and positions, and the segments' fallback)."""
-    kept = await read_file(session, spec, tally, batch_rows, progress, catalog, upsert)
     await _hold_write_lock(session, spec)
-    if getattr(upsert, "whole_file", False):
+    if whole_file:
         tally.add(await upsert.stage(session, kept))
     tally.add(await upsert.check(session))
     await progress(0.9)
     if spec.mode == "atomic" and tally.count:
         return None
     written: Outcome = await upsert.write(session, sorted(tally.refused))
-    return written
-
-
-class _Fallback(Exception):
-    """The segmented write cannot give the whole file's result: undo it and write the file whole."""
-
-
-async def write_in_segments(
-    session: AsyncSession, spec: JobSpec, tally: Tally, sizes: Sizes, progress: Progress, catalog: Catalog,
-    upsert: Any,
-) -> Outcome | None:  # fmt: skip
-    """Check and write each `sizes.segment_rows` staged rows while the worker thread reads the next ones, so that
-    PostgreSQL writes on one core while Python reads on the other; None when the file must be written whole.
-
-    A row's checks depend only on the registry's rows of its own key, which no other segment writes while every
-    key occurs once: the outcome is the whole file's. So the first row refused in an atomic import, and the first
-    key met twice (in a segment, or across segments by the keys already written), end this path: everything it
-    wrote is rolled back to a savepoint, and the file is read again and written whole, which reports those rows
-    exactly as before."""
-    seen = SeenKeys(upsert.stage_table.name, upsert.keys)
-    await seen.create(session)
-    savepoint = await session.begin_nested()
-    written = Outcome()
-    pending = 0
-    locked = False
-
-    async def segment() -> None:
-        nonlocal pending, locked
-        if not locked:
-            await _hold_write_lock(session, spec)
-            locked = True
-        errors = await upsert.check(session)
-        if any(e.code == "duplicate_in_file" for e in errors) or await seen.met_again(session):
-            raise _Fallback
-        tally.add(errors)
-        if spec.mode == "atomic" and tally.count:
-            raise _Fallback
-        await seen.remember(session)
-        outcome: Outcome = await upsert.write(session, sorted({e.row for e in errors}), keep_stage=True)
-        written.add(outcome)
-        pending = 0
-
-    async def after_batch(staged: int) -> None:
-        nonlocal pending
-        pending += staged
-        if spec.mode == "atomic" and tally.count:
-            raise _Fallback
-        if pending >= sizes.segment_rows:
-            await segment()
-
-    try:
-        await read_file(session, spec, tally, sizes.batch_rows, progress, catalog, upsert, after_batch)
-        if pending or not locked:
-            await segment()
-    except _Fallback:
-        await savepoint.rollback()
-        return None
-    await savepoint.commit()
-    await seen.drop(session)
-    await upsert.stage_table.drop(session)
     return written
 
 
@@ -281,13 +173,13 @@ async def job_session(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[
 
 
 async def run_job(
-    maker: async_sessionmaker[AsyncSession], spec: JobSpec, cap: int, sizes: Sizes, progress: Progress
+    maker: async_sessionmaker[AsyncSession], spec: JobSpec, cap: int, batch_rows: int, progress: Progress
 ) -> dict[str, Any]:
     """Run the job (its writes in one transaction); answers the columns of its final state."""
     tally = Tally(cap)
     try:
         async with job_session(maker) as session:
-            outcome = await import_rows(session, spec, tally, sizes, progress)
+            outcome = await import_rows(session, spec, tally, batch_rows, progress)
             final = final_state(tally, outcome)
             if outcome is None:
                 await session.rollback()

@@ -17,7 +17,7 @@ from services.common.ids import new_id
 from services.registry.access import Scope
 from services.registry.agencies.service import resolve_body_agency
 from services.registry.errors import not_found
-from services.registry.imports.job import ImportFailed, JobSpec, Progress, Sizes, run_job
+from services.registry.imports.job import ImportFailed, JobSpec, Progress, run_job
 from services.registry.imports.models import ImportJob
 from services.registry.imports.repository import ImportRepository
 from services.registry.imports.upload import StoredFile, display_name, store_upload
@@ -118,8 +118,7 @@ async def execute_import(
         )  # fmt: skip
         await session.commit()
     try:
-        sizes = Sizes(settings.import_batch_rows, settings.import_segment_rows)
-        final = await run_job(maker, spec, settings.import_max_stored_errors, sizes, progress)
+        final = await run_job(maker, spec, settings.import_max_stored_errors, settings.import_batch_rows, progress)
         if final["status"] == "completed":
             await progress(1.0)
     except ImportFailed as exc:

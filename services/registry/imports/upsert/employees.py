@@ -80,7 +80,6 @@ class EmployeeUpsert:
     def __init__(self, context: WriteContext) -> None:
         self.context = context
         self.stage_table = Stage(q.STAGE, [*_LOADED, *_CLASSIFIED], loaded=len(_LOADED))
-        self.keys = ("nip",)  # the natural key
         self.units: set[str] = set()
         self.positions: dict[str, tuple[str, str]] = {}  # id -> (level, unit_id)
 
@@ -175,9 +174,8 @@ class EmployeeUpsert:
                     errors.append(row_error(int(record[0]), field, code, **params))
         return sorted(errors, key=lambda e: e.row)
 
-    async def write(self, session: AsyncSession, refused: Sequence[int], *, keep_stage: bool = False) -> Outcome:
-        """Write every staged row not refused: close and open history rows, update and insert employees; then
-        drop the stage, or empty it for the next segment (`keep_stage`)."""
+    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
+        """Write every staged row not refused: close and open history rows, update and insert employees."""
         await self.stage_table.discard(session, refused)
         params = self.context.params()
         created, changed, total = (int(v) for v in (await session.execute(text(q.COUNT))).one())
@@ -186,7 +184,7 @@ class EmployeeUpsert:
         if created or changed:
             async with keys_checked_once(session, q.REFERENCES, params):
                 await self._write(session, params, created, changed)
-        await self.stage_table.finish(session, keep_stage)
+        await self.stage_table.drop(session)
         return Outcome(created=created, updated=changed, unchanged=total - created - changed)
 
     async def _write(self, session: AsyncSession, params: dict[str, Any], created: int, changed: int) -> None:

@@ -108,9 +108,8 @@ class RecordUpsert:
         errors += [row_error(int(r[0]), "nip", "unknown_employee") for r in missing]
         return sorted(errors, key=lambda e: e.row)
 
-    async def write(self, session: AsyncSession, refused: Sequence[int], *, keep_stage: bool = False) -> Outcome:
-        """Write every staged row not refused: update (or supersede) changed records, insert new ones; then drop
-        the stage, or empty it for the next segment (`keep_stage`)."""
+    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
+        """Write every staged row not refused: update (or supersede) changed records, insert new ones."""
         await self.stage_table.discard(session, refused)
         stage, params = self.kind.stage_name, self.context.params()
         counts = await session.execute(
@@ -125,7 +124,7 @@ class RecordUpsert:
             employees = Reference("employees", "nip", f"SELECT nip FROM {stage} WHERE cur_id IS NULL OR changed")
             async with keys_checked_once(session, [employees], params):
                 await self._write(session, params, created, changed)
-        await self.stage_table.finish(session, keep_stage)
+        await self.stage_table.drop(session)
         return Outcome(created=created, updated=changed, unchanged=total - created - changed)
 
     async def _write(self, session: AsyncSession, params: dict[str, Any], created: int, changed: int) -> None:

@@ -66,12 +66,6 @@ class Outcome:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
-    def add(self, other: Outcome) -> None:
-        """Count another write's rows too (a segment of the same file)."""
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-
     @property
     def written(self) -> int:
         """Rows applied: created, changed, or already as given."""
@@ -146,15 +140,6 @@ class Stage:
         """Remove the stage (also done by PostgreSQL at the end of the session)."""
         await session.execute(text(f"DROP TABLE IF EXISTS {self.name}"))
 
-    async def clear(self, session: AsyncSession) -> None:
-        """Empty the stage for the next segment (TRUNCATE leaves no dead rows for the next scans)."""
-        verb = "TRUNCATE" if is_postgres(session) else "DELETE FROM"
-        await session.execute(text(f"{verb} {self.name}"))
-
-    async def finish(self, session: AsyncSession, keep: bool) -> None:
-        """After a write: empty the stage for the next segment (`keep`), or drop it."""
-        await (self.clear(session) if keep else self.drop(session))
-
     async def append(self, session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
         """Add rows (tuples in the order of the loaded columns): COPY on PostgreSQL, batched inserts on SQLite."""
         if not records:
@@ -196,38 +181,6 @@ class Stage:
             chunk = unique[start : start + 1000]
             marks = ", ".join(str(int(r)) for r in chunk)
             await session.execute(text(f"DELETE FROM {self.name} WHERE row_no IN ({marks})"))
-
-
-class SeenKeys:
-    """The keys of the segments already written (a temporary table): a key met again ends the segmented write."""
-
-    def __init__(self, stage: str, keys: Sequence[str]) -> None:
-        self.stage, self.keys = stage, list(keys)
-        self.name = "seen_" + stage
-
-    async def create(self, session: AsyncSession) -> None:
-        """(Re)create the empty table, with the stage's key columns and their primary key."""
-        columns = ", ".join(self.keys)
-        await self.drop(session)
-        await session.execute(
-            text(f"CREATE TEMPORARY TABLE {self.name} AS SELECT {columns} FROM {self.stage} WITH NO DATA")
-        )
-        await session.execute(text(f"ALTER TABLE {self.name} ADD PRIMARY KEY ({columns})"))
-
-    async def met_again(self, session: AsyncSession) -> bool:
-        """Whether a staged key belongs to a segment already written."""
-        on = " AND ".join(f"k.{key} = s.{key}" for key in self.keys)
-        query = f"SELECT EXISTS (SELECT 1 FROM {self.stage} s JOIN {self.name} k ON {on})"
-        return bool((await session.execute(text(query))).scalar_one())
-
-    async def remember(self, session: AsyncSession) -> None:
-        """Add the staged keys (each once in the stage: the stage's duplicates were checked)."""
-        columns = ", ".join(self.keys)
-        await session.execute(text(f"INSERT INTO {self.name} ({columns}) SELECT {columns} FROM {self.stage}"))
-
-    async def drop(self, session: AsyncSession) -> None:
-        """Remove the table."""
-        await session.execute(text(f"DROP TABLE IF EXISTS {self.name}"))
 
 
 async def _roomy_temp_buffers(session: AsyncSession) -> None:

@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services.registry.app import create_app
+from services.registry.models import Agency, Position, Unit
 from services.registry.settings import RegistrySettings
 from tests.registry.conftest import SECRET, Api, migrated_database
 from tests.registry.factory import make_agency, make_position, make_unit, ok
@@ -123,3 +125,20 @@ async def fresh_org(api: Api) -> dict[str, Any]:
             name="Analis Kebijakan Ahli Muda",
         ),
     }
+
+
+async def small_org(engine: AsyncEngine, prefix: str) -> tuple[str, str, str]:
+    """A new agency (code `prefix`-random) with one unit and one pelaksana position, written directly (for tests of
+    the upserts, which take no HTTP); (agency id, unit id, position id)."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        agency = Agency(code=f"{prefix}-{uuid.uuid4().hex[:8]}", name="Pemkab Uji")
+        session.add(agency)
+        await session.flush()
+        unit = Unit(agency_id=agency.id, name="Dinas Pendidikan", code="DISDIK")
+        session.add(unit)
+        await session.flush()
+        position = Position(agency_id=agency.id, unit_id=unit.id, name="Pengadministrasi Umum",
+                            position_type="pelaksana", level="pelaksana")  # fmt: skip
+        session.add(position)
+        await session.commit()
+        return agency.id, unit.id, position.id

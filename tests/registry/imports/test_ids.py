@@ -22,9 +22,9 @@ from services.registry.imports.upsert import (
     upsert_records,
 )
 from services.registry.imports.upsert.staging import id_prefix
-from services.registry.models import Agency, Position, Unit
 from tests.registry.conftest import REGISTRY_DIR, migrated_database
 from tests.registry.factory import nip
+from tests.registry.imports.conftest import small_org
 
 SEQS = ("733", "731", "734", "732")  # not in NIP order
 TABLES = {
@@ -36,27 +36,12 @@ TABLES = {
 
 
 async def write_and_check(engine: AsyncEngine) -> None:
-    code = "pemkab-ids-" + uuid.uuid4().hex[:8]
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-ids")
     nips = [nip(birth="19900101", seq=s) for s in SEQS]
     async with AsyncSession(engine, expire_on_commit=False) as session:
-        agency = Agency(code=code, name="Pemkab Ids")
-        session.add(agency)
-        await session.flush()
-        unit = Unit(agency_id=agency.id, name="Dinas Pendidikan", code="DISDIK")
-        session.add(unit)
-        await session.flush()
-        position = Position(
-            agency_id=agency.id,
-            unit_id=unit.id,
-            name="Pengadministrasi Umum",
-            position_type="pelaksana",
-            level="pelaksana",
-        )
-        session.add(position)
-        await session.commit()
-        context = WriteContext(agency_id=agency.id, actor="test")
+        context = WriteContext(agency_id=agency_id, actor="test")
         people = [
-            EmployeeRow(i, n, "Pegawai", "pns", unit.id, position.id, dt.date(2020, 1, 2), None, "II/c",
+            EmployeeRow(i, n, "Pegawai", "pns", unit_id, position_id, dt.date(2020, 1, 2), None, "II/c",
                         dt.date(2019, 4, 1), "sma")
             for i, n in enumerate(nips)
         ]  # fmt: skip

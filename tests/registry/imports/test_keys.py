@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from services.common.migrations import upgrade_to_head
 from services.registry.imports.upsert import (
     RATINGS,
     ConcurrentWrite,
@@ -31,9 +31,9 @@ from services.registry.imports.upsert import (
     upsert_employees,
     upsert_records,
 )
-from services.registry.models import Agency, Position, Unit
-from tests.registry.conftest import migrated_database
+from tests.registry.conftest import REGISTRY_DIR, migrated_database
 from tests.registry.factory import nip
+from tests.registry.imports.conftest import small_org
 
 PLAIN_ROLE = "talenta_test_plain"  # a login role that is not a superuser and may not set the replication role
 
@@ -48,22 +48,6 @@ async def engine(keys_url: str) -> Any:
     engine = create_async_engine(keys_url)
     yield engine
     await engine.dispose()
-
-
-async def organisation(engine: AsyncEngine) -> tuple[str, str, str]:
-    """A new agency with one unit and one position; (agency id, unit id, position id)."""
-    async with AsyncSession(engine, expire_on_commit=False) as session:
-        agency = Agency(code="pemkab-keys-" + uuid.uuid4().hex[:8], name="Pemkab Keys")
-        session.add(agency)
-        await session.flush()
-        unit = Unit(agency_id=agency.id, name="Dinas Pendidikan", code="DISDIK")
-        session.add(unit)
-        await session.flush()
-        position = Position(agency_id=agency.id, unit_id=unit.id, name="Pengadministrasi Umum",
-                            position_type="pelaksana", level="pelaksana")  # fmt: skip
-        session.add(position)
-        await session.commit()
-        return agency.id, unit.id, position.id
 
 
 def people(unit_id: str, position_id: str, seqs: tuple[str, ...]) -> list[EmployeeRow]:
@@ -101,7 +85,7 @@ async def role(session: AsyncSession) -> str:
 
 
 async def test_bulk_writes_keep_every_key_and_write_the_events(engine: AsyncEngine) -> None:
-    agency_id, unit_id, position_id = await organisation(engine)
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
     rows = people(unit_id, position_id, ("731", "732", "733"))
     context = WriteContext(agency_id=agency_id, actor="test")
     async with AsyncSession(engine) as session:
@@ -127,7 +111,7 @@ async def test_the_outbox_triggers_fire_always(engine: AsyncEngine) -> None:
 
 
 async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, keys_url: str) -> None:
-    agency_id, unit_id, position_id = await organisation(engine)
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
     context = WriteContext(agency_id=agency_id, actor="test")
     async with AsyncSession(engine) as session:
         upsert = EmployeeUpsert(context)
@@ -146,7 +130,7 @@ async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, k
 
 
 async def test_a_person_gone_before_their_records_are_written_stops_the_write(engine: AsyncEngine) -> None:
-    agency_id, unit_id, position_id = await organisation(engine)
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
     context = WriteContext(agency_id=agency_id, actor="test")
     person = EmployeeRow(0, nip(birth="19910101", seq="751"), "Pegawai", "pns", unit_id)  # no history to refer
     async with AsyncSession(engine) as session:
@@ -168,7 +152,7 @@ async def test_a_person_gone_before_their_records_are_written_stops_the_write(en
 
 
 async def test_referenced_rows_stay_locked_until_the_writer_commits(engine: AsyncEngine) -> None:
-    agency_id, unit_id, position_id = await organisation(engine)
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
     context = WriteContext(agency_id=agency_id, actor="test")
     async with AsyncSession(engine) as session:
         # A person who references the unit but not the position: once committed, nothing stops the position's
@@ -199,7 +183,7 @@ async def plain_role_url(keys_url: str) -> str:
 
 
 async def test_a_role_without_the_privilege_writes_through_the_key_triggers(engine: AsyncEngine, keys_url: str) -> None:
-    agency_id, unit_id, position_id = await organisation(engine)
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
     plain = create_async_engine(await plain_role_url(keys_url))
     context = WriteContext(agency_id=agency_id, actor="test")
     try:
@@ -226,9 +210,6 @@ async def test_a_role_without_the_privilege_writes_through_the_key_triggers(engi
 
 
 async def test_keys_are_checked_once_only_on_postgresql(tmp_path: Any) -> None:
-    from services.common.migrations import upgrade_to_head
-    from tests.registry.conftest import REGISTRY_DIR
-
     url = f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}"
     await asyncio.to_thread(upgrade_to_head, REGISTRY_DIR, url)
     sqlite = create_async_engine(url)
@@ -241,7 +222,7 @@ async def test_keys_are_checked_once_only_on_postgresql(tmp_path: Any) -> None:
 
 
 async def test_records_lock_their_people_as_they_are_staged(engine: AsyncEngine) -> None:
-    agency_id, unit_id, _ = await organisation(engine)
+    agency_id, unit_id, _ = await small_org(engine, "pemkab-keys")
     context = WriteContext(agency_id=agency_id, actor="test")
     person = EmployeeRow(0, nip(birth="19920101", seq="781"), "Pegawai", "pns", unit_id)
     async with AsyncSession(engine) as session:

@@ -16,8 +16,18 @@ _UNAVAILABLE_DRIVER_ERRORS = (asyncpg.exceptions.ConnectionDoesNotExistError, Co
 # SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled back": the statement after a lost
 # connection, in the same transaction. (A session broken by its own failed flush has another code: a bug.)
 _LOST_CONNECTION_PENDING_ROLLBACK = "8s2b"
+# asyncpg's protocol raises this (not a connection error) when the server ends a session in the middle of an
+# operation, e.g. pg_terminate_backend as a failover or maintenance does (MagicStack/asyncpg#1069); the
+# connection is then discarded by its pool.
+_TERMINATED_MID_OPERATION = "another operation"
 # Errors a service may see from its database: the handler decides between 503 and a logged 500.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    SQLAlchemyError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+    OSError,
+)
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -42,6 +52,8 @@ def is_database_unavailable(exc: BaseException) -> bool:
         if isinstance(error, _UNAVAILABLE_DRIVER_ERRORS):
             return True
         if isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error):
+            return True
+        if isinstance(error, asyncpg.exceptions.InternalClientError) and _TERMINATED_MID_OPERATION in str(error):
             return True
         sqlstate = getattr(error, "sqlstate", None)
         if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):

@@ -51,3 +51,11 @@ async def test_a_session_broken_by_its_own_bad_write_is_not_unavailable() -> Non
             assert not is_database_unavailable(aborted.value)
     finally:
         await engine.dispose()
+
+
+def test_a_session_the_server_ended_mid_operation_is_unavailable() -> None:
+    # What asyncpg raised for a GET of the registry's read pool when the drill terminated its backends (the drill
+    # answered 500 once): the connection is gone, the request may be retried.
+    ended = asyncpg.exceptions.InternalClientError("cannot switch to state 12; another operation (2) is in progress")
+    assert is_database_unavailable(ended)
+    assert not is_database_unavailable(asyncpg.exceptions.InternalClientError("unexpected codec state"))

@@ -44,6 +44,10 @@ def build_app(database_url: str = "sqlite+aiosqlite:///:memory:") -> FastAPI:
         async with request.app.state.engine.connect() as connection:
             return int((await connection.execute(text("SELECT count(*) FROM pg_class"))).scalar_one())
 
+    @router.get("/ended")
+    async def ended() -> None:  # a driver connection the server ended mid-operation (test_db_errors)
+        raise asyncpg.exceptions.InternalClientError("cannot switch to state 12; another operation (2) is in progress")
+
     settings = ServiceSettings(
         service_name="demo", database_url=database_url, log_format="text", db_pool_size=1, db_pool_timeout_seconds=2
     )
@@ -137,6 +141,13 @@ async def test_a_database_refusing_connections_is_a_503_and_then_serves_again() 
         await admin.execute(f'ALTER DATABASE "{PROOF_DB}" ALLOW_CONNECTIONS true')
         await admin.execute(f'DROP DATABASE IF EXISTS "{PROOF_DB}" WITH (FORCE)')
         await admin.close()
+
+
+async def test_a_session_the_database_ended_mid_operation_is_a_503() -> None:
+    async with client_of(build_app()) as client:
+        answer = await client.get("/ended")
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["code"] == "database_unavailable"
 
 
 async def test_a_database_nobody_listens_for_is_a_503() -> None:

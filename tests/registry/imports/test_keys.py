@@ -138,9 +138,7 @@ async def test_a_person_gone_before_their_records_are_written_stops_the_write(en
         await session.commit()
         upsert = RecordUpsert(RATINGS, context)
         await upsert.prepare(session)
-        records, errors = upsert.records([RatingRow(0, person.nip, 2025, "above", "meets")])
-        assert errors == []
-        await upsert.stage_table.append(session, records)  # staged without the early lock `append` takes
+        assert await upsert.stage(session, [RatingRow(0, person.nip, 2025, "above", "meets")]) == []
         await lock_agency(session, agency_id)
         assert await upsert.check(session) == []
         async with AsyncSession(engine) as other:
@@ -219,21 +217,3 @@ async def test_keys_are_checked_once_only_on_postgresql(tmp_path: Any) -> None:
             assert skipped is False
     finally:
         await sqlite.dispose()
-
-
-async def test_records_lock_their_people_as_they_are_staged(engine: AsyncEngine) -> None:
-    agency_id, unit_id, _ = await small_org(engine, "pemkab-keys")
-    context = WriteContext(agency_id=agency_id, actor="test")
-    person = EmployeeRow(0, nip(birth="19920101", seq="781"), "Pegawai", "pns", unit_id)
-    async with AsyncSession(engine) as session:
-        assert (await upsert_employees(session, context, [person])).created == 1
-        await session.commit()
-        upsert = RecordUpsert(RATINGS, context)
-        await upsert.prepare(session)
-        assert await upsert.stage(session, [RatingRow(0, person.nip, 2025, "above", "meets")]) == []
-        async with AsyncSession(engine) as other:  # before any check or write, the person is held already
-            await other.execute(text("SET lock_timeout = '300ms'"))
-            with pytest.raises(DBAPIError, match="lock timeout"):
-                await other.execute(text("DELETE FROM employees WHERE nip = :nip"), {"nip": person.nip})
-            await other.rollback()
-        await session.rollback()

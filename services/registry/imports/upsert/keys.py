@@ -16,12 +16,11 @@ row by row as before. See docs/IMPORTS.md "Foreign keys"."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,18 +51,6 @@ async def lock_references(session: AsyncSession, references: Sequence[Reference]
         wanted, locked = (await session.execute(text(query), params)).one()
         if wanted != locked:
             raise ConcurrentWrite(f"{int(wanted) - int(locked)} referenced {reference.parent} row(s) are gone")
-
-
-async def lock_early(session: AsyncSession, table: str, column: str, values: Collection[str]) -> None:
-    """Lock rows of `table` by `column` `FOR KEY SHARE` ahead of the write (PostgreSQL), while the next batch is
-    read: the write's own `lock_references` then finds them held, which costs a third as much. Rows not found are
-    left to the write's checks."""
-    if not values or not is_postgres(session):
-        return
-    query = text(
-        f"SELECT count(*) FROM (SELECT 1 FROM {table} p WHERE p.{column} = ANY(:values) FOR KEY SHARE OF p) x"
-    ).bindparams(bindparam("values", type_=ARRAY(String)))
-    await session.execute(query, {"values": list(values)})
 
 
 @contextlib.asynccontextmanager

@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.imports.messages import RowError, row_error
-from services.registry.imports.upsert.keys import Reference, keys_checked_once, lock_early
+from services.registry.imports.upsert.keys import Reference, keys_checked_once
 from services.registry.imports.upsert.staging import (
     Outcome,
     Stage,
@@ -80,9 +80,8 @@ class RecordUpsert:
         return records, errors
 
     async def append(self, session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
-        """Add records made by `records` to the stage, and lock their people as the write will (see `keys.py`)."""
+        """Add records made by `records` to the stage."""
         await self.stage_table.append(session, records)
-        await lock_early(session, "employees", "nip", {record[1] for record in records})
 
     async def check(self, session: AsyncSession) -> list[RowError]:
         """Match staged rows to the registry (call under the agency lock); answers what it refuses."""

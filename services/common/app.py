@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
 from services.common.errors import install_error_handlers
 from services.common.health import ReadinessCheck, health_router
+from services.common.heap import long_lived_frozen
 from services.common.logging import configure_logging
 from services.common.metrics import Metrics, driver_pool_use, engine_pool_use, metrics_router
 from services.common.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -40,7 +41,7 @@ def create_service_app(
         title=title,
         description=description,
         version=version,
-        lifespan=lifespan,
+        lifespan=_frozen_once_started(lifespan),
         openapi_tags=openapi_tags,
         # FastAPI's own telemetry turns on with any tracer provider and puts the raw path (NIPs) on its spans;
         # ours (TracingMiddleware) names route templates only, and Prometheus has the metrics.
@@ -68,3 +69,15 @@ def create_service_app(
         app.add_middleware(TracingMiddleware, service=settings.service_name, endpoint=settings.otel_endpoint)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
+
+
+def _frozen_once_started(lifespan: Lifespan) -> Lifespan:
+    """The service's lifespan; once it has started, what it built stays out of the garbage collector's passes."""
+
+    @asynccontextmanager
+    async def run(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app):
+            with long_lived_frozen():
+                yield
+
+    return run

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from services.common.db import create_database_engine, create_sessionmaker
 from services.common.errors import AppError
+from services.common.heap import long_lived_frozen
 from services.registry.access import Scope
 from services.registry.imports import service
 from services.registry.imports.columns import KINDS
@@ -41,7 +42,7 @@ async def run(settings: RegistrySettings, path: pathlib.Path, kind: str, agency:
                 file_name=path.name, owner=owner,
             )  # fmt: skip
             await session.commit()
-        with tqdm(total=100, unit="%", desc=f"{kind} {path.name}", file=sys.stderr) as bar:
+        with tqdm(total=100, unit="%", desc=f"{kind} {path.name}", file=sys.stderr) as bar, long_lived_frozen():
 
             async def progress(value: float) -> None:
                 bar.update(round(value * 100) - bar.n)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import pathlib
 import sys
+from typing import Any
 
+import pytest
+
+from services.registry.imports import cli as command
+from services.registry.imports import service
 from tests.registry.conftest import Api
 from tests.registry.factory import nip, ok
-from tests.registry.imports.conftest import EXAMPLES, fresh_org
+from tests.registry.imports.conftest import EXAMPLES, bulk_settings, fresh_org
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -64,3 +70,23 @@ async def test_cli_exit_status_tells_what_happened(bulk_api: Api, bulk_url: str,
     status, _, err = await cli(bulk_url, tmp_path / "in", str(bad), "--kind", "employees", "--agency", "no-such-agency")
     assert status == 2
     assert "agency" in err
+
+
+async def test_cli_runs_the_job_with_its_setup_out_of_the_collectors_passes(
+    bulk_api: Api, bulk_url: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job's reading and checking allocate an object per row; full collections must not walk the command's
+    long-lived objects meanwhile (services/common/heap.py)."""
+    org = await fresh_org(bulk_api)
+    settings = bulk_settings(bulk_url, tmp_path)
+    run_job = service.execute_import
+    seen: dict[str, bool] = {}
+
+    async def watched(*args: Any) -> dict[str, Any]:
+        seen["settings walked by the collector"] = any(o is settings for o in gc.get_objects())
+        return await run_job(*args)
+
+    monkeypatch.setattr(service, "execute_import", watched)
+    status = await command.run(settings, EXAMPLES / "units.csv", "units", org["code"], "atomic")
+    assert status == 0
+    assert seen == {"settings walked by the collector": False}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import io
 import os
 import statistics
@@ -33,7 +32,7 @@ import pyarrow.json as pajson
 
 from services.registry.exports.query import COLUMNS, scoring_inputs_sql
 from services.registry.exports.repository import PG_SETTINGS, positional
-from services.registry.exports.service import years_before
+from services.registry.exports.service import ExportRequest, query_params
 from services.scoring.engine.arrow import inputs_from_arrow
 from services.scoring.jobs.compute import read_export
 from tests.perf.bench_export import database_of
@@ -47,10 +46,8 @@ Pipeline = Callable[[asyncpg.Connection, str, list[Any], pa.Schema], Awaitable[t
 
 def export_query() -> tuple[str, list[Any]]:
     """The national export of PERIOD as the registry runs it: SQL with asyncpg's `$n`, and its arguments."""
-    as_of = dt.date(PERIOD, 12, 31)
-    params = {"as_of": as_of, "year": PERIOD, "prev_year": PERIOD - 1,
-              "sanction_since": years_before(as_of, 5), "award_since": years_before(as_of, 5)}  # fmt: skip
-    return positional(scoring_inputs_sql(by_agency=False, levels=None), params)
+    request = ExportRequest(None, PERIOD, None, None, sanction_lookback_years=5, award_lookback_years=5)
+    return positional(scoring_inputs_sql(by_agency=False, levels=None), query_params(request))
 
 
 @contextlib.asynccontextmanager

@@ -37,6 +37,18 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return dt.date(day.year - years, 3, 1)
 
 
+def query_params(request: ExportRequest) -> dict[str, object]:
+    """The SELECT's parameters for a request, but its agency: the day, the two years and the look-backs' starts."""
+    as_of = request.as_of or dt.date(request.period, 12, 31)
+    return {
+        "as_of": as_of,
+        "year": request.period,
+        "prev_year": request.period - 1,
+        "sanction_since": years_before(as_of, request.sanction_lookback_years),
+        "award_since": years_before(as_of, request.award_lookback_years),
+    }
+
+
 def parse_levels(levels: str | None) -> list[str] | None:
     """The comma list of position levels; 422 naming `levels` for an unknown one."""
     if levels is None or not levels.strip():
@@ -58,14 +70,7 @@ async def scoring_inputs(
         raise Forbidden("Scoring inputs are for the scoring service and administrators.", code="export_forbidden")
     agency_id = await resolve_filter_agency(session, scope, request.agency_ref)
     levels = parse_levels(request.levels)
-    as_of = request.as_of or dt.date(request.period, 12, 31)
-    params: dict[str, object] = {
-        "as_of": as_of,
-        "year": request.period,
-        "prev_year": request.period - 1,
-        "sanction_since": years_before(as_of, request.sanction_lookback_years),
-        "award_since": years_before(as_of, request.award_lookback_years),
-    }
+    params = query_params(request)
     if agency_id is not None:
         params["agency"] = agency_id
     # A levels export reads few people (found through position_history.level): on PostgreSQL each one's rows are

@@ -64,6 +64,7 @@ def cases(org: Org, person: str) -> list[tuple[str, str, Any, dict[str, str]]]:
         ("POST", "/v1/positions", MALFORMED, {}),
         ("PATCH", f"/v1/positions/{admin}", {"position_type": "pengawas"}, v1),  # held: 409
         ("PATCH", f"/v1/positions/{admin}", {"is_key": None}, v1),
+        ("PATCH", f"/v1/positions/{admin}", {"competency_standard": {"komunikasi": True}}, v1),  # not the level 1
         ("POST", "/v1/employees", {"nip": "123", "name": "X", "employment_type": "pns", "agency_id": a}, {}),
         ("POST", "/v1/employees", {"nip": person, "name": "X", "employment_type": "pns", "agency_id": org.b["id"]}, {}),
         (

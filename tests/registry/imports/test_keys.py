@@ -31,6 +31,7 @@ from services.registry.imports.upsert import (
     upsert_employees,
     upsert_records,
 )
+from services.registry.imports.upsert.staging import BULK_WRITES_LOCK_KEY
 from tests.registry.conftest import REGISTRY_DIR, migrated_database
 from tests.registry.factory import nip
 from tests.registry.imports.conftest import small_org
@@ -101,13 +102,17 @@ async def test_bulk_writes_keep_every_key_and_write_the_events(engine: AsyncEngi
         assert events.scalar_one() == 3  # the outbox triggers fire ALWAYS
 
 
-async def test_the_outbox_triggers_fire_always(engine: AsyncEngine) -> None:
+async def test_the_employees_triggers_fire_always(engine: AsyncEngine) -> None:
     async with AsyncSession(engine) as session:
         query = text(
             "SELECT tgname, tgenabled::text FROM pg_trigger WHERE tgrelid = 'employees'::regclass AND NOT tgisinternal"
         )
         found = dict((await session.execute(query)).all())
-    assert found == {"employees_outbox_inserted": "A", "employees_outbox_updated": "A"}
+        source = (await session.execute(text("SELECT prosrc FROM pg_proc WHERE proname = :name"),
+                                        {"name": "employees_wait_for_bulk_writes"})).scalar_one()  # fmt: skip
+    assert found == {"employees_outbox_inserted": "A", "employees_outbox_updated": "A",
+                     "employees_wait_for_bulk_writes": "A"}  # fmt: skip
+    assert f"pg_advisory_xact_lock({BULK_WRITES_LOCK_KEY})" in source  # the key bulk writes hold shared
 
 
 async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, keys_url: str) -> None:
@@ -129,23 +134,56 @@ async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, k
                 ).scalar_one() == 0  # fmt: skip
 
 
-async def test_a_person_gone_before_their_records_are_written_stops_the_write(engine: AsyncEngine) -> None:
+async def checked_ratings(session: AsyncSession, context: WriteContext, person: str) -> RecordUpsert:
+    """A rating of `person` staged, the agency locked, and checked: ready to write."""
+    upsert = RecordUpsert(RATINGS, context)
+    await upsert.prepare(session)
+    assert await upsert.stage(session, [RatingRow(0, person, 2025, "above", "meets")]) == []
+    await lock_agency(session, context.agency_id)
+    assert await upsert.check(session) == []
+    return upsert
+
+
+async def test_a_person_stays_until_their_records_are_written(engine: AsyncEngine) -> None:
     agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
     context = WriteContext(agency_id=agency_id, actor="test")
     person = EmployeeRow(0, nip(birth="19910101", seq="751"), "Pegawai", "pns", unit_id)  # no history to refer
     async with AsyncSession(engine) as session:
         assert (await upsert_employees(session, context, [person])).created == 1
         await session.commit()
+        upsert = await checked_ratings(session, context, person.nip)
+        async with AsyncSession(engine) as other:  # no row of the person is locked, yet neither goes through
+            await other.execute(text("SET lock_timeout = '300ms'"))
+            for statement in ("DELETE FROM employees WHERE nip = :nip",
+                              "UPDATE employees SET nip = '199101012020011999' WHERE nip = :nip"):  # fmt: skip
+                with pytest.raises(DBAPIError, match="lock timeout"):
+                    await other.execute(text(statement), {"nip": person.nip})
+                await other.rollback()
+                await other.execute(text("SET lock_timeout = '300ms'"))
+        assert (await upsert.write(session, [])).created == 1
+        await session.commit()
+        async with AsyncSession(engine) as other:  # once written, the foreign key refuses the delete
+            with pytest.raises(DBAPIError, match="foreign key"):
+                await other.execute(text("DELETE FROM employees WHERE nip = :nip"), {"nip": person.nip})
+
+
+async def test_a_person_deleted_first_is_found_gone_by_the_check(engine: AsyncEngine) -> None:
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
+    context = WriteContext(agency_id=agency_id, actor="test")
+    person = EmployeeRow(0, nip(birth="19910101", seq="752"), "Pegawai", "pns", unit_id)
+    async with AsyncSession(engine) as session, AsyncSession(engine) as other:
+        assert (await upsert_employees(session, context, [person])).created == 1
+        await session.commit()
+        await other.execute(text("DELETE FROM employees WHERE nip = :nip"), {"nip": person.nip})  # not committed
         upsert = RecordUpsert(RATINGS, context)
         await upsert.prepare(session)
         assert await upsert.stage(session, [RatingRow(0, person.nip, 2025, "above", "meets")]) == []
-        await lock_agency(session, agency_id)
-        assert await upsert.check(session) == []
-        async with AsyncSession(engine) as other:
-            await other.execute(text("DELETE FROM employees WHERE nip = :nip"), {"nip": person.nip})
-            await other.commit()
-        with pytest.raises(ConcurrentWrite, match="employees"):
-            await upsert.write(session, [])
+        locking = asyncio.create_task(lock_agency(session, agency_id))
+        await asyncio.sleep(0.3)
+        assert not locking.done()  # the bulk write waits for the delete
+        await other.commit()
+        await locking
+        assert [e.code for e in await upsert.check(session)] == ["unknown_employee"]
         await session.rollback()
 
 

@@ -9,6 +9,11 @@ writes with `session_replication_role = replica`, which skips the per-row trigge
 statements. The constraints stay in the schema and keep guarding every other writer; the outbox triggers fire
 `ALWAYS` (migration c4f1b8e2d637), so `employee.changed` events are written as before.
 
+People are the exception: a records write would lock every person it writes records of (~1 s for 200,000).
+Instead `staging.lock_agency`, taken before any check, holds a lock that a statement deleting employees or
+changing a NIP must take exclusively first (migration 4ed9f8e44583), so no checked person can go before the write
+commits; records writes pass no `Reference` to people.
+
 It is used only where the database lets this role set `session_replication_role` (a superuser, or PostgreSQL
 15's `GRANT SET ON PARAMETER session_replication_role TO <role>`); elsewhere, and on SQLite, the triggers check
 row by row as before. See docs/IMPORTS.md "Foreign keys"."""

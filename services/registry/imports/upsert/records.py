@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.imports.messages import RowError, row_error
-from services.registry.imports.upsert.keys import Reference, keys_checked_once
+from services.registry.imports.upsert.keys import keys_checked_once
 from services.registry.imports.upsert.staging import (
     Outcome,
     Stage,
@@ -119,9 +119,9 @@ class RecordUpsert:
         )
         created, changed, total = (int(v) for v in counts.one())
         if created or changed:
-            # Every record written references its person: each locked once here (see `keys.py`).
-            employees = Reference("employees", "nip", f"SELECT nip FROM {stage} WHERE cur_id IS NULL OR changed")
-            async with keys_checked_once(session, [employees], params):
+            # Every record written references its person, whom `check` found under `lock_agency`, which keeps
+            # every person in place until this transaction ends: no row to lock here (see `keys.py`).
+            async with keys_checked_once(session, [], params):
                 await self._write(session, params, created, changed)
         await self.stage_table.drop(session)
         return Outcome(created=created, updated=changed, unchanged=total - created - changed)

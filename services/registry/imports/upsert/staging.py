@@ -26,6 +26,8 @@ from services.registry.imports.messages import RowError, row_error
 
 SQLITE_BATCH = 2_000
 TEMP_BUFFERS = "256MB"
+# The advisory lock that bulk writes hold shared and the employees' delete trigger takes exclusively (`lock_agency`).
+BULK_WRITES_LOCK_KEY = -3276562711946571073
 _TYPED_PARAMS: dict[str, Any] = {"now": UTCDateTime(), "fetched_at": UTCDateTime(), "today": Date()}
 
 
@@ -116,9 +118,18 @@ def agency_lock_key(agency_id: str) -> int:
 
 
 async def lock_agency(session: AsyncSession, agency_id: str) -> None:
-    """Serialise bulk writes into one agency until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    """Serialise bulk writes into one agency until the transaction ends, and keep every person where they are
+    until then (PostgreSQL; SQLite has one writer).
+
+    The second part: a bulk write holds `BULK_WRITES_LOCK_KEY` shared, and a statement deleting employees or
+    changing a NIP takes it exclusively first (the trigger of migration 4ed9f8e44583). So a person whose records
+    this write checked cannot be deleted before it commits, which the foreign keys' per-row locks ensured before
+    (see `keys.py`): call it before checking the staged rows."""
     if is_postgres(session):
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": agency_lock_key(agency_id)})
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:people), pg_advisory_xact_lock(:agency)"),
+            {"people": BULK_WRITES_LOCK_KEY, "agency": agency_lock_key(agency_id)},
+        )
 
 
 class Stage:

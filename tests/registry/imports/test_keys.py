@@ -2,8 +2,9 @@
 
 What the per-row key triggers guaranteed still holds: every key of every row written refers to a row that exists
 (checked across all foreign keys of the schema after the writes), a referenced row that disappeared between the
-check and the write stops the write, the referenced rows are locked until the writer commits, the outbox events are
-still written, the setting ends with the write, and a role without the privilege writes through the triggers."""
+check and the write stops the write, the referenced rows are locked until the writer commits (people by the bulk
+writes' shared lock and the employees' delete trigger), the outbox events are still written, the setting ends with
+the write, and a role without the privilege writes through the triggers."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ the completed state, which commits with the rows it counts."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import functools
@@ -43,6 +44,7 @@ from services.registry.imports.upsert import (
 
 logger = logging.getLogger("talenta.registry.imports")
 READ_SHARE = 0.8  # of the progress bar: reading and checking rows; the rest is the write
+TURN_POLL_SECONDS = 0.2  # how often a job that has read its file looks whether the earlier ones have finished
 READ_AHEAD = 3  # batches read and checked ahead of the database
 WRITE_WORK_MEM = "128MB"  # PostgreSQL's sort memory for the job's writes (its default 4MB spills to disk)
 NEEDS_CATALOG = ("employees", "positions")
@@ -54,6 +56,7 @@ RECORD_KINDS = {
     "awards": AWARDS,
 }
 Progress = Callable[[float], Awaitable[None]]
+Turn = Callable[[], Awaitable[None]]
 
 
 class ImportFailed(Exception):
@@ -110,11 +113,12 @@ class JobSpec:
 
 
 async def import_rows(
-    session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress
+    session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress, turn: Turn
 ) -> Outcome | None:
     """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written.
 
-    The worker thread reads and checks the next batches while the database copies the last one into the stage."""
+    The worker thread reads and checks the next batches while the database copies the last one into the stage.
+    Once the file is read, `turn` waits for the agency's earlier imports: files apply in the order accepted."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
@@ -136,6 +140,7 @@ async def import_rows(
     finally:
         await feeder.close()
         reader.close()
+    await turn()
     await _hold_write_lock(session, spec)
     if whole_file:
         tally.add(await upsert.stage(session, kept))
@@ -179,7 +184,8 @@ async def run_job(
     tally = Tally(cap)
     try:
         async with job_session(maker) as session:
-            outcome = await import_rows(session, spec, tally, batch_rows, progress)
+            turn = functools.partial(wait_turn, maker, spec)
+            outcome = await import_rows(session, spec, tally, batch_rows, progress, turn)
             final = final_state(tally, outcome)
             if outcome is None:
                 await session.rollback()
@@ -194,6 +200,25 @@ async def run_job(
             "The data changed while the import ran (another writer); nothing was written. Upload the file again."
         ) from None
     return final
+
+
+async def wait_turn(maker: async_sessionmaker[AsyncSession], spec: JobSpec) -> None:
+    """Until no import of the agency accepted before this one is running (each look in a short session of its own).
+
+    A clerk who uploads the employees and then their ratings expects the ratings to meet the new people; the ratings
+    file is read sooner, so without this it would be checked first. The file is read meanwhile, and the earlier
+    job's write holds the agency's lock anyway: waiting costs nothing but the order. A job still queued (every slot
+    busy) is not waited for: it may be queued behind this one."""
+    waited = False
+    while True:
+        async with maker() as session:
+            earlier = await ImportRepository(session).running_before(spec.import_id, spec.agency_id)
+        if not earlier:
+            return
+        if not waited:
+            logger.info("import waits for earlier imports", extra={"import_id": spec.import_id, "earlier": earlier})
+            waited = True
+        await asyncio.sleep(TURN_POLL_SECONDS)
 
 
 def final_state(tally: Tally, outcome: Outcome | None) -> dict[str, Any]:

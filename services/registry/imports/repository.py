@@ -49,6 +49,13 @@ class ImportRepository:
         query = select(ImportJob.id, ImportJob.owner, ImportJob.heartbeat_at).where(ImportJob.status.in_(ACTIVE))
         return [(r[0], r[1], r[2]) for r in await self.session.execute(query)]
 
+    async def running_before(self, import_id: str, agency_id: str) -> list[str]:
+        """The ids of the agency's running jobs accepted before this one (ids rise with acceptance time)."""
+        query = select(ImportJob.id).where(
+            ImportJob.agency_id == agency_id, ImportJob.id < import_id, ImportJob.status == "running"
+        )
+        return [r[0] for r in await self.session.execute(query)]
+
     async def fail(self, import_ids: Sequence[str], detail: str) -> None:
         """Mark jobs that are still queued or running as failed, with the reason."""
         if not import_ids:

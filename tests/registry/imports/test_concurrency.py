@@ -7,12 +7,13 @@ import datetime as dt
 import socket
 
 import psutil
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 
+from services.registry.imports.repository import ImportRepository
 from tests.registry.conftest import Api
 from tests.registry.factory import nip, ok
-from tests.registry.imports.conftest import bulk_settings, fresh_org, run_import, running_app
+from tests.registry.imports.conftest import bulk_settings, finished, fresh_org, run_import, running_app, upload
 
 PEOPLE = [nip(birth=f"1980{m:02d}{d:02d}", seq="301") for m in range(1, 11) for d in range(1, 26)]  # 250 NIPs
 
@@ -55,6 +56,57 @@ async def test_concurrent_imports_into_one_agency(bulk_api: Api) -> None:
     assert len(predikats) == 1  # every person ends with the same file's rating
 
 
+async def test_files_of_an_agency_apply_in_the_order_they_were_accepted(bulk_api: Api) -> None:
+    # A clerk uploads the employees, then at once their ratings. The ratings file is read long before the employees
+    # file (1 row against 4,000): it must still be checked after the employees are written, or nobody would exist.
+    org = await fresh_org(bulk_api)
+    day = dt.date(1975, 1, 1)
+    people = [nip(birth=(day + dt.timedelta(days=i)).strftime("%Y%m%d"), seq="401") for i in range(4_000)]
+    staff = "NIP,Nama,Jenis Pegawai\n" + "".join(f"{n},Pegawai,pns\n" for n in people)
+    first = await upload(bulk_api, "employees", org["code"], staff)
+    second = await upload(bulk_api, "performance-ratings", org["code"], f"NIP,Tahun,Hasil Kerja,Perilaku Kerja\n"
+                          f"{people[-1]},2025,above,meets\n")  # fmt: skip
+    rating, employees = await finished(bulk_api, second), await finished(bulk_api, first)
+    assert (employees["status"], employees["rows_created"]) == ("completed", len(people)), employees
+    assert (rating["status"], rating["rows_created"]) == ("completed", 1), rating
+
+
+async def insert_job(
+    connection: AsyncConnection, job_id: str, agency_id: str, status: str, owner: str, heartbeat: dt.datetime
+) -> None:
+    """A job row as another process would have written it."""
+    await connection.execute(
+        text(
+            "INSERT INTO imports (id, agency_id, kind, mode, file_format, file_name, file_sha256, file_bytes, "
+            "status, progress, rows_written, rows_created, rows_updated, rows_unchanged, error_count, owner, "
+            "heartbeat_at, created_at, created_by, updated_at, updated_by, version) VALUES (:id, :agency, "
+            "'employees', 'atomic', 'csv', 'x.csv', '', 1, :status, 0.5, 0, 0, 0, 0, 0, :owner, :beat, "
+            ":beat, 'test', :beat, 'test', 1)"
+        ),
+        {"id": job_id, "agency": agency_id, "status": status, "owner": owner, "beat": heartbeat},
+    )
+
+
+async def test_a_job_waits_only_for_the_running_jobs_its_agency_accepted_before(bulk_api: Api, bulk_url: str) -> None:
+    ours, other = (await fresh_org(bulk_api))["agency"]["id"], (await fresh_org(bulk_api))["agency"]["id"]
+    jobs = {  # a job still queued may be queued behind this one (every slot busy): waiting could never end
+        "earlier, running": (ours, "running", 1), "earlier, queued": (ours, "queued", 2),
+        "earlier, running, another agency": (other, "running", 3), "later, running": (ours, "running", 9),
+    }  # fmt: skip
+    ids = {name: f"01a00000-0000-7000-8000-1000000000{n:02d}" for name, (_, _, n) in jobs.items()}
+    engine = create_async_engine(bulk_url)
+    async with engine.begin() as connection:
+        for name, (agency_id, status, _) in jobs.items():
+            await insert_job(connection, ids[name], agency_id, status, "elsewhere:1:abcd", dt.datetime.now(dt.UTC))
+    async with AsyncSession(engine) as session:
+        found = await ImportRepository(session).running_before("01a00000-0000-7000-8000-100000000005", ours)
+    async with engine.begin() as connection:
+        await connection.execute(text("DELETE FROM imports WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)), {"ids": list(ids.values())})  # fmt: skip
+    await engine.dispose()
+    assert found == [ids["earlier, running"]]
+
+
 async def test_orphaned_jobs_are_failed_at_start_up(bulk_api: Api, bulk_url: str, tmp_path: object) -> None:
     org = await fresh_org(bulk_api)
     dead_pid = max(psutil.pids()) + 10_000
@@ -70,16 +122,7 @@ async def test_orphaned_jobs_are_failed_at_start_up(bulk_api: Api, bulk_url: str
     async with engine.begin() as connection:
         for name, (owner, heartbeat) in owners.items():
             ids[name] = f"01a00000-0000-7000-8000-00000000{len(ids):04d}"
-            await connection.execute(
-                text(
-                    "INSERT INTO imports (id, agency_id, kind, mode, file_format, file_name, file_sha256, file_bytes, "
-                    "status, progress, rows_written, rows_created, rows_updated, rows_unchanged, error_count, owner, "
-                    "heartbeat_at, created_at, created_by, updated_at, updated_by, version) VALUES (:id, :agency, "
-                    "'employees', 'atomic', 'csv', 'x.csv', '', 1, 'running', 0.5, 0, 0, 0, 0, 0, :owner, :beat, "
-                    ":beat, 'test', :beat, 'test', 1)"
-                ),
-                {"id": ids[name], "agency": org["agency"]["id"], "owner": owner, "beat": heartbeat},
-            )
+            await insert_job(connection, ids[name], org["agency"]["id"], "running", owner, heartbeat)
     settings = bulk_settings(bulk_url, tmp_path)  # type: ignore[arg-type]
     async for _, api in running_app(settings):
         states = {name: (await ok(await api.get(f"/v1/imports/{i}"), 200)) for name, i in ids.items()}

@@ -113,20 +113,55 @@ class JobSpec:
 
 
 async def import_rows(
-    session: AsyncSession, spec: JobSpec, tally: Tally, batch_rows: int, progress: Progress, turn: Turn
+    session: AsyncSession,
+    spec: JobSpec,
+    tally: Tally,
+    batch_rows: int,
+    progress: Progress,
+    turn: Turn,
+    reading: asyncio.Lock,
 ) -> Outcome | None:
     """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written.
 
     The worker thread reads and checks the next batches while the database copies the last one into the stage.
-    Once the file is read, `turn` waits for the agency's earlier imports: files apply in the order accepted."""
+    The file is read holding `reading`, the process's one reader: reading is Python's work, and two jobs reading at
+    once only share the interpreter, while one reads as fast alone and the other's write (the database's work)
+    goes on meanwhile. Once the file is read, `turn` waits for the agency's earlier imports: files apply in the
+    order accepted."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
     whole_file = getattr(upsert, "whole_file", False)
+    kept: list[Any] = []
+    async with reading:
+        await _read(session, spec, tally, batch_rows, progress, catalog, upsert, kept)
+    await turn()
+    await _hold_write_lock(session, spec)
+    if whole_file:
+        tally.add(await upsert.stage(session, kept))
+    tally.add(await upsert.check(session))
+    await progress(0.9)
+    if spec.mode == "atomic" and tally.count:
+        return None
+    written: Outcome = await upsert.write(session, sorted(tally.refused))
+    return written
+
+
+async def _read(
+    session: AsyncSession,
+    spec: JobSpec,
+    tally: Tally,
+    batch_rows: int,
+    progress: Progress,
+    catalog: Catalog,
+    upsert: Any,
+    kept: list[Any],
+) -> None:
+    """Read and check the file's rows; stage them as they come, or keep them in `kept` (whole-file kinds)."""
+    whole_file = getattr(upsert, "whole_file", False)
     reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
     step = functools.partial(produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert)
     feeder = Feeder(step, ahead=READ_AHEAD)
-    kept: list[Any] = []
     try:
         while (read := await feeder.next()) is not None:
             tally.rows += read.rows
@@ -140,16 +175,6 @@ async def import_rows(
     finally:
         await feeder.close()
         reader.close()
-    await turn()
-    await _hold_write_lock(session, spec)
-    if whole_file:
-        tally.add(await upsert.stage(session, kept))
-    tally.add(await upsert.check(session))
-    await progress(0.9)
-    if spec.mode == "atomic" and tally.count:
-        return None
-    written: Outcome = await upsert.write(session, sorted(tally.refused))
-    return written
 
 
 async def _hold_write_lock(session: AsyncSession, spec: JobSpec) -> None:
@@ -178,14 +203,20 @@ async def job_session(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[
 
 
 async def run_job(
-    maker: async_sessionmaker[AsyncSession], spec: JobSpec, cap: int, batch_rows: int, progress: Progress
+    maker: async_sessionmaker[AsyncSession],
+    spec: JobSpec,
+    cap: int,
+    batch_rows: int,
+    progress: Progress,
+    reading: asyncio.Lock,
 ) -> dict[str, Any]:
-    """Run the job (its writes in one transaction); answers the columns of its final state."""
+    """Run the job (its writes in one transaction); answers the columns of its final state. `reading`: see
+    `import_rows`."""
     tally = Tally(cap)
     try:
         async with job_session(maker) as session:
             turn = functools.partial(wait_turn, maker, spec)
-            outcome = await import_rows(session, spec, tally, batch_rows, progress, turn)
+            outcome = await import_rows(session, spec, tally, batch_rows, progress, turn, reading)
             final = final_state(tally, outcome)
             if outcome is None:
                 await session.rollback()

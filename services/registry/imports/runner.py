@@ -56,6 +56,7 @@ class ImportRunner:
         self.live: dict[str, float] = {}
         self.slots = asyncio.Semaphore(settings.import_concurrency)
         self.turn = asyncio.Lock()  # SQLite has one writer: its jobs take turns
+        self.reading = asyncio.Lock()  # one job reads its file at a time (`job.import_rows`)
         self.keeper: asyncio.Task[None] | None = None
 
     @property
@@ -120,7 +121,7 @@ class ImportRunner:
 
             try:
                 async with contextlib.nullcontext() if self._shared_database() else self.turn:
-                    await execute_import(self.maker, self.settings, import_id, self.owner, progress)
+                    await execute_import(self.maker, self.settings, import_id, self.owner, progress, self.reading)
             except Exception:
                 logger.exception("import runner failed", extra={"import_id": import_id})
 

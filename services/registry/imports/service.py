@@ -103,8 +103,10 @@ async def execute_import(
     import_id: str,
     owner: str,
     progress: Progress,
+    reading: asyncio.Lock | None = None,
 ) -> dict[str, Any]:
-    """Run a queued job to its end and record the outcome; answers its final columns."""
+    """Run a queued job to its end and record the outcome; answers its final columns. `reading`: the lock the
+    process's jobs read their files under, one at a time (`job.import_rows`); a job of its own without it."""
     async with maker() as session:
         job = await ImportRepository(session).get(import_id)
         if job is None:
@@ -118,7 +120,8 @@ async def execute_import(
         )  # fmt: skip
         await session.commit()
     try:
-        final = await run_job(maker, spec, settings.import_max_stored_errors, settings.import_batch_rows, progress)
+        cap, batch_rows = settings.import_max_stored_errors, settings.import_batch_rows
+        final = await run_job(maker, spec, cap, batch_rows, progress, reading or asyncio.Lock())
         if final["status"] == "completed":
             await progress(1.0)
     except ImportFailed as exc:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import socket
+import time
+from typing import Any
 
 import psutil
+import pytest
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 
+from services.registry.imports import job as job_module
 from services.registry.imports.repository import ImportRepository
 from tests.registry.conftest import Api
 from tests.registry.factory import nip, ok
@@ -69,6 +73,29 @@ async def test_files_of_an_agency_apply_in_the_order_they_were_accepted(bulk_api
     rating, employees = await finished(bulk_api, second), await finished(bulk_api, first)
     assert (employees["status"], employees["rows_created"]) == ("completed", len(people)), employees
     assert (rating["status"], rating["rows_created"]) == ("completed", 1), rating
+
+
+async def test_the_process_reads_one_file_at_a_time(bulk_api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reading is the interpreter's work: two jobs reading at once would only share it; one reads while the other
+    # writes instead. Each read is stretched so that two would overlap without the lock.
+    spans: list[tuple[float, float]] = []
+    read = job_module._read
+
+    async def stretched(*args: Any) -> None:
+        started = time.monotonic()
+        await asyncio.sleep(0.2)
+        await read(*args)
+        spans.append((started, time.monotonic()))
+
+    monkeypatch.setattr(job_module, "_read", stretched)
+    orgs = [await fresh_org(bulk_api) for _ in range(2)]
+    files = ["NIP,Nama,Jenis Pegawai\n" + "".join(f"{nip(birth=f'197001{d:02d}', seq=seq)},Pegawai,pns\n"
+                                                   for d in range(1, 29)) for seq in ("501", "502")]  # fmt: skip
+    runs = (run_import(bulk_api, "employees", o["code"], f) for o, f in zip(orgs, files, strict=True))
+    jobs = await asyncio.gather(*runs)
+    assert [(j["status"], j["rows_created"]) for j in jobs] == [("completed", 28)] * 2, jobs
+    (_, first_done), (second_started, _) = sorted(spans)
+    assert first_done <= second_started
 
 
 async def insert_job(

@@ -132,9 +132,8 @@ async def import_rows(
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
     whole_file = getattr(upsert, "whole_file", False)
-    kept: list[Any] = []
     async with reading:
-        await _read(session, spec, tally, batch_rows, progress, catalog, upsert, kept)
+        kept = await _read(session, spec, tally, batch_rows, progress, catalog, upsert)
     await turn()
     await _hold_write_lock(session, spec)
     if whole_file:
@@ -155,13 +154,13 @@ async def _read(
     progress: Progress,
     catalog: Catalog,
     upsert: Any,
-    kept: list[Any],
-) -> None:
-    """Read and check the file's rows; stage them as they come, or keep them in `kept` (whole-file kinds)."""
+) -> list[Any]:
+    """Read and check the file's rows; stage them as they come, or answer them (whole-file kinds, staged later)."""
     whole_file = getattr(upsert, "whole_file", False)
     reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
     step = functools.partial(produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert)
     feeder = Feeder(step, ahead=READ_AHEAD)
+    kept: list[Any] = []
     try:
         while (read := await feeder.next()) is not None:
             tally.rows += read.rows
@@ -175,6 +174,7 @@ async def _read(
     finally:
         await feeder.close()
         reader.close()
+    return kept
 
 
 async def _hold_write_lock(session: AsyncSession, spec: JobSpec) -> None:

@@ -81,11 +81,12 @@ async def test_the_process_reads_one_file_at_a_time(bulk_api: Api, monkeypatch: 
     spans: list[tuple[float, float]] = []
     read = job_module._read
 
-    async def stretched(*args: Any) -> None:
+    async def stretched(*args: Any) -> list[Any]:
         started = time.monotonic()
         await asyncio.sleep(0.2)
-        await read(*args)
+        kept = await read(*args)
         spans.append((started, time.monotonic()))
+        return kept
 
     monkeypatch.setattr(job_module, "_read", stretched)
     orgs = [await fresh_org(bulk_api) for _ in range(2)]

@@ -126,14 +126,15 @@ async def import_rows(
     The worker thread reads and checks the next batches while the database copies the last one into the stage.
     The file is read holding `reading`, the process's one reader: reading is Python's work, and two jobs reading at
     once only share the interpreter, while one reads as fast alone and the other's write (the database's work)
-    goes on meanwhile. Once the file is read, `turn` waits for the agency's earlier imports: files apply in the
-    order accepted."""
+    goes on meanwhile. Once the file is read and checked on its own, `turn` waits for the agency's earlier imports
+    (files apply in the order accepted), and the checks against the registry follow under the agency's lock."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
     whole_file = getattr(upsert, "whole_file", False)
     async with reading:
         kept = await _read(session, spec, tally, batch_rows, progress, catalog, upsert)
+    tally.add(await upsert.check_file(session))  # the file alone (a key twice): no turn or lock to wait for
     await turn()
     await _hold_write_lock(session, spec)
     if whole_file:

@@ -99,6 +99,32 @@ async def test_the_process_reads_one_file_at_a_time(bulk_api: Api, monkeypatch: 
     assert first_done <= second_started
 
 
+async def test_a_file_is_checked_on_its_own_before_the_job_waits_its_turn(
+    bulk_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A key twice in the file needs nobody else's data: found while the earlier jobs of the agency still write, so
+    # that less is left to do under its lock. An unknown person needs the registry: found after the turn.
+    seen: list[str] = []
+    add, wait_turn = job_module.Tally.add, job_module.wait_turn
+
+    def counted(tally: job_module.Tally, errors: list[Any]) -> None:
+        seen.extend(e.code for e in errors)
+        add(tally, errors)
+
+    async def turn(*args: Any) -> None:
+        seen.append("turn")
+        await wait_turn(*args)
+
+    monkeypatch.setattr(job_module.Tally, "add", counted)
+    monkeypatch.setattr(job_module, "wait_turn", turn)
+    org = await fresh_org(bulk_api)
+    person = nip(birth="19700101", seq="601")
+    job = await run_import(bulk_api, "performance-ratings", org["code"], "NIP,Tahun,Hasil Kerja,Perilaku Kerja\n"
+                           f"{person},2025,above,meets\n{person},2025,meets,meets\n", mode="partial")  # fmt: skip
+    assert job["status"] == "completed", job
+    assert seen == ["duplicate_in_file", "duplicate_in_file", "turn", "unknown_employee", "unknown_employee"]
+
+
 async def insert_job(
     connection: AsyncConnection, job_id: str, agency_id: str, status: str, owner: str, heartbeat: dt.datetime
 ) -> None:

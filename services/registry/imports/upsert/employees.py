@@ -158,13 +158,18 @@ class EmployeeUpsert:
                     errors.append(row_error(row.row, "rank", "rank_mismatch", rank=row.rank, employment_type=kind))
         return errors
 
-    async def check(self, session: AsyncSession) -> list[RowError]:
-        """Classify the staged rows against the registry and answer what it refuses (call under the agency lock)."""
-        params = self.context.params()
+    async def check_file(self, session: AsyncSession) -> list[RowError]:
+        """What the staged rows alone show: a NIP twice. Needs no lock: call it once every row is staged."""
         await self.stage_table.analyze(session, ["nip"])
+        return await self.stage_table.duplicates(session, ["nip"], "nip")
+
+    async def check(self, session: AsyncSession) -> list[RowError]:
+        """Classify the staged rows against the registry and answer what it refuses (call under the agency lock,
+        after `check_file`)."""
+        params = self.context.params()
         await session.execute(sql(q.CLASSIFY), params)
         found = await session.execute(sql(q.CHECK), params)
-        errors = await self.stage_table.duplicates(session, ["nip"], "nip")
+        errors: list[RowError] = []
         names = list(q.FACTS)
         for record in found.all():
             flags, facts = record[1 : 1 + len(q.CHECKS)], dict(zip(names, record[1 + len(q.CHECKS) :], strict=True))
@@ -210,7 +215,7 @@ async def upsert_employees(
     `atomic`: write nothing when any row is refused. The caller's transaction is used and not committed."""
     upsert = EmployeeUpsert(context)
     await upsert.prepare(session)
-    errors = await upsert.stage(session, rows)
+    errors = await upsert.stage(session, rows) + await upsert.check_file(session)
     await lock_agency(session, context.agency_id)
     errors = sorted(errors + await upsert.check(session), key=lambda e: e.row)
     if atomic and errors:

@@ -83,10 +83,15 @@ class RecordUpsert:
         """Add records made by `records` to the stage."""
         await self.stage_table.append(session, records)
 
-    async def check(self, session: AsyncSession) -> list[RowError]:
-        """Match staged rows to the registry (call under the agency lock); answers what it refuses."""
-        stage, table = self.kind.stage_name, self.kind.table
+    async def check_file(self, session: AsyncSession) -> list[RowError]:
+        """What the staged rows alone show: a key twice. Needs no lock: call it once every row is staged."""
         await self.stage_table.analyze(session, self.keys)
+        return await self.stage_table.duplicates(session, self.keys, self.kind.keys[0][0])
+
+    async def check(self, session: AsyncSession) -> list[RowError]:
+        """Match staged rows to the registry (call under the agency lock, after `check_file`); answers what it
+        refuses."""
+        stage, table = self.kind.stage_name, self.kind.table
         keys = " ".join(f"AND r.{name} = {stage}.{name}" for name, _ in self.kind.keys)
         differs = " OR ".join(f"{stage}.{name} IS DISTINCT FROM r.{name}" for name, _ in self.kind.values)
         current = "AND r.superseded_at IS NULL" if self.kind.versioned else ""
@@ -96,7 +101,6 @@ class RecordUpsert:
                 f"FROM {table} r WHERE r.nip = {stage}.nip {keys} {current}"
             )
         )
-        errors = await self.stage_table.duplicates(session, self.keys, self.kind.keys[0][0])
         missing = await session.execute(
             text(
                 f"SELECT s.row_no FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.nip = s.nip "
@@ -104,8 +108,7 @@ class RecordUpsert:
             ),
             {"agency": self.context.agency_id},
         )
-        errors += [row_error(int(r[0]), "nip", "unknown_employee") for r in missing]
-        return sorted(errors, key=lambda e: e.row)
+        return [row_error(int(r[0]), "nip", "unknown_employee") for r in missing]
 
     async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
         """Write every staged row not refused: update (or supersede) changed records, insert new ones."""
@@ -174,7 +177,7 @@ async def upsert_records(
     `atomic`: write nothing when any row is refused. The caller's transaction is used and not committed."""
     upsert = RecordUpsert(kind, context)
     await upsert.prepare(session)
-    errors = await upsert.stage(session, rows)
+    errors = await upsert.stage(session, rows) + await upsert.check_file(session)
     await lock_agency(session, context.agency_id)
     errors = sorted(errors + await upsert.check(session), key=lambda e: e.row)
     if atomic and errors:

@@ -24,6 +24,10 @@ OUTBOX_TABLE = "outbox_events"
 SEQUENCER_LOCK = 7_140_531_001  # pg_advisory_xact_lock key of the sequencer (any constant shared by replicas)
 SEQUENCE_BATCH = 50_000
 PURGE_BATCH = 10_000
+_SEQUENCED: dict[str, Any] = {  # a feed index: sequenced events only (see `outbox_table`)
+    "postgresql_where": text("position IS NOT NULL"),
+    "sqlite_where": text("position IS NOT NULL"),
+}
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -38,14 +42,17 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("subject", String(200), nullable=False),
         Column("data", JSON, nullable=False),
         Column("occurred_at", UTCDateTime(), nullable=False),
-        Index("uq_outbox_events_position", "position", unique=True),
+        # The feed's indexes hold sequenced events only: an event is written without a position, and an entry for
+        # it would be written for nothing (the sequencer's UPDATE writes the real one); the feed's queries all
+        # say `position IS NOT NULL`, or imply it.
+        Index("uq_outbox_events_position", "position", unique=True, **_SEQUENCED),
         Index(
             "ix_outbox_events_pending",
             "occurred_at",
             postgresql_where=text("position IS NULL"),
             sqlite_where=text("position IS NULL"),
         ),
-        Index("ix_outbox_events_agency_id_position", "agency_id", "position"),
+        Index("ix_outbox_events_agency_id_position", "agency_id", "position", **_SEQUENCED),
     )
 
 
@@ -106,7 +113,7 @@ class Outbox:
             UPDATE {OUTBOX_TABLE} SET position = numbered.top + numbered.n
             FROM (
               SELECT pending.id, ROW_NUMBER() OVER (ORDER BY pending.occurred_at, pending.id) AS n,
-                (SELECT COALESCE(MAX(position), 0) FROM {OUTBOX_TABLE}) AS top
+                (SELECT COALESCE(MAX(position), 0) FROM {OUTBOX_TABLE} WHERE position IS NOT NULL) AS top
               FROM (SELECT id, occurred_at FROM {OUTBOX_TABLE} WHERE position IS NULL
                     ORDER BY occurred_at, id LIMIT :batch) AS pending
             ) AS numbered
@@ -146,7 +153,7 @@ class Outbox:
             f"""
             SELECT 1 FROM {OUTBOX_TABLE}
             WHERE position IS NOT NULL AND occurred_at < :before
-              AND position < (SELECT MAX(position) FROM {OUTBOX_TABLE})
+              AND position < (SELECT MAX(position) FROM {OUTBOX_TABLE} WHERE position IS NOT NULL)
             LIMIT 1
             """
         ).bindparams(bindparam("before", type_=UTCDateTime()))
@@ -162,7 +169,7 @@ class Outbox:
             DELETE FROM {OUTBOX_TABLE} WHERE id IN (
               SELECT id FROM {OUTBOX_TABLE}
               WHERE position IS NOT NULL AND occurred_at < :before
-                AND position < (SELECT MAX(position) FROM {OUTBOX_TABLE})
+                AND position < (SELECT MAX(position) FROM {OUTBOX_TABLE} WHERE position IS NOT NULL)
               ORDER BY position LIMIT :batch
             )
             """

@@ -135,6 +135,39 @@ async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, k
                 ).scalar_one() == 0  # fmt: skip
 
 
+@pytest.mark.parametrize("bare", [False, True], ids=["with history", "without history"])
+async def test_a_person_created_by_another_writer_after_the_check_stops_the_write(
+    engine: AsyncEngine, bare: bool
+) -> None:
+    # The INSERT of employees skips a NIP someone created meanwhile (ON CONFLICT DO NOTHING): the write must stop
+    # rather than open history rows for a person it did not create (found by the count of people inserted, or by
+    # the history's own key). Nothing of it stays after the rollback.
+    agency_id, unit_id, position_id = await small_org(engine, f"pemkab-keys-created-{bare}")
+    other_agency, other_unit, other_position = await small_org(engine, f"pemkab-keys-creator-{bare}")
+    staff = people(unit_id, position_id, ("751" if bare else "753", "752" if bare else "754"))
+    if bare:
+        staff[1] = EmployeeRow(1, staff[1].nip, "Pegawai", "pns")
+    context = WriteContext(agency_id=agency_id, actor="test")
+    async with AsyncSession(engine) as session:
+        upsert = EmployeeUpsert(context)
+        await upsert.prepare(session)
+        assert await upsert.stage(session, staff) == []
+        await lock_agency(session, agency_id)
+        assert await upsert.check(session) == []
+        async with AsyncSession(engine) as other:  # another agency's import creates the second person meanwhile
+            rival = people(other_unit, other_position, (staff[1].nip[-3:],))
+            outcome = await upsert_employees(other, WriteContext(agency_id=other_agency, actor="rival"), rival)
+            assert outcome.created == 1
+            await other.commit()
+        with pytest.raises(ConcurrentWrite, match="employees were created concurrently"):
+            await upsert.write(session, [])
+        await session.rollback()
+        nips = {"a": staff[0].nip, "b": staff[1].nip}
+        for table in ("employees", "position_history", "rank_history", "education_history"):
+            written = await session.execute(text(f"SELECT created_by FROM {table} WHERE nip IN (:a, :b)"), nips)
+            assert [row[0] for row in written] == ["rival"], table
+
+
 async def checked_ratings(session: AsyncSession, context: WriteContext, person: str) -> RecordUpsert:
     """A rating of `person` staged, the agency locked, and checked: ready to write."""
     upsert = RecordUpsert(RATINGS, context)

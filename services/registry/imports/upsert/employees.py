@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Date, Integer, SmallInteger, String, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.db import is_postgres
 from services.registry.employees.rules import (
     EDUCATION_LEVELS,
     EMPLOYMENT_TYPES,
@@ -197,14 +199,25 @@ class EmployeeUpsert:
             for statement in q.CLOSE_SQL.values():
                 await session.execute(sql(statement), params)
             await session.execute(sql(q.UPDATE), params)
+        if is_postgres(session):
+            prefixes = {f"{table}_prefix": id_prefix() for table in q.OPENED}
+            try:
+                inserted = (await session.execute(sql(q.insert_and_open_sql()), params | prefixes)).scalar_one()
+            except IntegrityError as exc:  # a history row met the current one of a person created meanwhile
+                raise ConcurrentWrite("employees were created concurrently with this write") from exc
+            _check_inserted(inserted, created)
+            return
         if created:
-            inserted = await session.execute(sql(q.INSERT), params)
-            if getattr(inserted, "rowcount", created) != created:
-                # Someone else created some of these NIPs after the check (a single-record POST, another agency's
-                # import): their history must not be opened here.
-                raise ConcurrentWrite("employees were created concurrently with this write")
+            _check_inserted(getattr(await session.execute(sql(q.INSERT), params), "rowcount", created), created)
         for statement in q.open_sql(ordered_id(session, "s.nip")):
             await session.execute(sql(statement), params | {"id_prefix": id_prefix()})
+
+
+def _check_inserted(inserted: int, created: int) -> None:
+    if inserted != created:
+        # Someone else created some of these NIPs after the check (a single-record POST, another agency's import):
+        # their history must not be opened here (the caller rolls the whole write back).
+        raise ConcurrentWrite("employees were created concurrently with this write")
 
 
 async def upsert_employees(

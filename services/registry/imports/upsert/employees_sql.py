@@ -136,7 +136,13 @@ UPDATE employees SET
 FROM {STAGE} s WHERE employees.nip = s.nip AND s.changed
 """
 
-INSERT = f"""
+# The rows written, in NIP order, each with its number in that order (`seq`): read by every INSERT below.
+WRITTEN_CTE = f"""written AS MATERIALIZED (
+  SELECT {STAGE}.*, row_number() OVER (ORDER BY nip) AS seq FROM {STAGE} WHERE state IS NULL OR changed ORDER BY nip)"""
+
+
+def _insert(source: str, order: str) -> str:
+    return f"""
 INSERT INTO employees (nip, name, employment_type, agency_id, unit_id, position_id, position_since, level_since,
   rank, rank_order, rank_since, education_level, email, phone, birth_date, gender, retirement_date, source,
   source_fetched_at, created_at, created_by, updated_at, updated_by, version)
@@ -146,12 +152,36 @@ SELECT nip, name, employment_type, :agency, COALESCE(unit_id, position_unit_id),
   rank, rank_order, CASE WHEN rank IS NOT NULL THEN COALESCE(rank_since, :today) END,
   education_level, email, phone, birth_date, gender, retirement_date, :source, :fetched_at,
   :now, :actor, :now, :actor, 1
-FROM {STAGE} WHERE state IS NULL ORDER BY nip
-ON CONFLICT (nip) DO NOTHING
-"""
+FROM {source} s WHERE state IS NULL{order}
+ON CONFLICT (nip) DO NOTHING"""
+
 
 _AUDIT = ":source, :fetched_at, :now, :actor, :now, :actor, 1"
-_FROM = f"FROM {STAGE} s"
+
+
+def _open(new_id: dict[str, str], source: str, order: str) -> tuple[str, str, str]:
+    return (
+        f"""
+INSERT INTO position_history (id, nip, agency_id, unit_id, position_id, level, valid_from, valid_to, source,
+  source_fetched_at, created_at, created_by, updated_at, updated_by, version)
+SELECT {new_id["position_history"]}, s.nip, :agency, COALESCE(s.unit_id, s.position_unit_id), s.position_id,
+  s.position_level, COALESCE(s.position_since, :today), NULL, {_AUDIT}
+FROM {source} s WHERE s.position_id IS NOT NULL AND (s.state IS NULL OR s.pos_changed){order}""",
+        f"""
+INSERT INTO rank_history (id, nip, rank, rank_order, valid_from, valid_to, source, source_fetched_at,
+  created_at, created_by, updated_at, updated_by, version)
+SELECT {new_id["rank_history"]}, s.nip, s.rank, s.rank_order, COALESCE(s.rank_since, :today), NULL, {_AUDIT}
+FROM {source} s WHERE s.rank IS NOT NULL AND (s.state IS NULL OR s.rank_changed){order}""",
+        f"""
+INSERT INTO education_history (id, nip, level, institution, major, graduated_on, valid_from, valid_to, source,
+  source_fetched_at, created_at, created_by, updated_at, updated_by, version)
+SELECT {new_id["education_history"]}, s.nip, s.education_level, NULL, NULL, NULL, :today, NULL, {_AUDIT}
+FROM {source} s WHERE s.education_level IS NOT NULL AND (s.state IS NULL OR s.edu_changed){order}""",
+    )
+
+
+OPENED = ("position_history", "rank_history", "education_history")
+INSERT = _insert(STAGE, " ORDER BY nip")
 
 
 def open_sql(new_id: str) -> tuple[str, str, str]:
@@ -160,27 +190,21 @@ def open_sql(new_id: str) -> tuple[str, str, str]:
     Every staged person is now an employee of this agency: `upsert.write` checked that the INSERT wrote every new
     one. Rows go in NIP order with ids rising in that order: the indexes on nip and the primary key fill page by
     page instead of at random."""
-    return (
-        f"""
-INSERT INTO position_history (id, nip, agency_id, unit_id, position_id, level, valid_from, valid_to, source,
-  source_fetched_at, created_at, created_by, updated_at, updated_by, version)
-SELECT {new_id}, s.nip, :agency, COALESCE(s.unit_id, s.position_unit_id), s.position_id, s.position_level,
-  COALESCE(s.position_since, :today), NULL, {_AUDIT}
-{_FROM} WHERE s.position_id IS NOT NULL AND (s.state IS NULL OR s.pos_changed) ORDER BY s.nip
-""",
-        f"""
-INSERT INTO rank_history (id, nip, rank, rank_order, valid_from, valid_to, source, source_fetched_at,
-  created_at, created_by, updated_at, updated_by, version)
-SELECT {new_id}, s.nip, s.rank, s.rank_order, COALESCE(s.rank_since, :today), NULL, {_AUDIT}
-{_FROM} WHERE s.rank IS NOT NULL AND (s.state IS NULL OR s.rank_changed) ORDER BY s.nip
-""",
-        f"""
-INSERT INTO education_history (id, nip, level, institution, major, graduated_on, valid_from, valid_to, source,
-  source_fetched_at, created_at, created_by, updated_at, updated_by, version)
-SELECT {new_id}, s.nip, s.education_level, NULL, NULL, NULL, :today, NULL, {_AUDIT}
-{_FROM} WHERE s.education_level IS NOT NULL AND (s.state IS NULL OR s.edu_changed) ORDER BY s.nip
-""",
+    return _open(dict.fromkeys(OPENED, new_id), STAGE, " ORDER BY s.nip")
+
+
+def insert_and_open_sql() -> str:
+    """PostgreSQL: `INSERT` and `open_sql` as one statement answering how many employees it inserted.
+
+    The stage is sorted and numbered once (`written`), where the four statements sort it once each. Each history
+    table's ids are `:<table>_prefix` (`staging.id_prefix`) and the row's number: rising in NIP order, as
+    `open_sql`'s. The history rows' nip keys are checked when the statement ends, after its employees are in."""
+    ids = {table: f":{table}_prefix || lpad(to_hex(s.seq), 8, '0')" for table in OPENED}
+    opened = ",\n".join(
+        f"opened_{table} AS ({statement}\n)" for table, statement in zip(OPENED, _open(ids, "written", ""), strict=True)
     )
+    created = f"created AS ({_insert('written', '')}\nRETURNING 1)"
+    return f"WITH {WRITTEN_CTE},\n{created},\n{opened}\nSELECT COUNT(*) FROM created"
 
 
 # What the writes below reference, locked once each before them (see `keys.py`): the agency, every unit named or

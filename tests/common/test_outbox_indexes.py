@@ -5,41 +5,33 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, event
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from services.common.db import create_sessionmaker, utcnow
 from services.common.migrations import upgrade_to_head
-from services.common.outbox import Event, Outbox, outbox_table
+from services.common.outbox import Event, Outbox
+from tests.common.conftest import OUTBOX, OUTBOX_METADATA
 from tests.conftest import recreate_database
 
-metadata = MetaData()
-table = outbox_table(metadata)
+table = OUTBOX
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 POSITION, AGENCY_POSITION = "uq_outbox_events_position", "ix_outbox_events_agency_id_position"
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-async def engine(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "postgresql":
-        url = await recreate_database("talenta_test_outbox_indexes")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    maker = create_sessionmaker(engine)
-    async with maker() as session, session.begin():
+@pytest.fixture
+async def engine(outbox_engine: AsyncEngine) -> AsyncEngine:
+    """Sequenced events of three agencies, and a few not sequenced yet (no entry in the feed's indexes)."""
+    async with create_sessionmaker(outbox_engine)() as session, session.begin():
         events = [Event("thing.changed", f"things/{i}", f"agency-{i % 3}", {"i": i}) for i in range(300)]
         await Outbox(session, table).emit(events)
         await Outbox(session, table).sequence()
-        await Outbox(session, table).emit(events[:5])  # not sequenced yet: no entry in the feed's indexes
-    yield engine
-    await engine.dispose()
+        await Outbox(session, table).emit(events[:5])
+    return outbox_engine
 
 
 async def plan(engine: AsyncEngine, call: Callable[[Outbox], Awaitable[Any]]) -> str:
@@ -90,13 +82,13 @@ async def test_each_service_migrates_the_outbox_indexes_the_model_declares(servi
     )
     migrated = await recreate_database(f"talenta_test_outbox_indexes_{service}")
     await asyncio.to_thread(upgrade_to_head, ROOT / "services" / service, migrated)
-    declared = await recreate_database("talenta_test_outbox_indexes")
+    declared = await recreate_database("talenta_test_outbox_indexes_declared")
     found = {}
     for url in (migrated, declared):
         engine = create_async_engine(url)
         async with engine.begin() as connection:
             if url == declared:
-                await connection.run_sync(metadata.create_all)
+                await connection.run_sync(OUTBOX_METADATA.create_all)
             found[url] = (await connection.exec_driver_sql(query)).all()
         await engine.dispose()
     assert found[migrated] == found[declared]

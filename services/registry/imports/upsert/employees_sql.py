@@ -136,10 +136,6 @@ UPDATE employees SET
 FROM {STAGE} s WHERE employees.nip = s.nip AND s.changed
 """
 
-# The rows written, in NIP order, each with its number in that order (`seq`): read by every INSERT below.
-WRITTEN_CTE = f"""written AS MATERIALIZED (
-  SELECT {STAGE}.*, row_number() OVER (ORDER BY nip) AS seq FROM {STAGE} WHERE state IS NULL OR changed ORDER BY nip)"""
-
 
 def _insert(source: str, order: str) -> str:
     return f"""
@@ -185,7 +181,8 @@ INSERT = _insert(STAGE, " ORDER BY nip")
 
 
 def open_sql(new_id: str) -> tuple[str, str, str]:
-    """The INSERTs opening history rows; `new_id` is the SQL of a row's id in NIP order (`staging.ordered_id`).
+    """The INSERTs opening history rows, run after `INSERT` (SQLite; PostgreSQL runs `insert_and_open_sql`);
+    `new_id` is the SQL of a row's id in NIP order (`staging.ordered_id`).
 
     Every staged person is now an employee of this agency: `upsert.write` checked that the INSERT wrote every new
     one. Rows go in NIP order with ids rising in that order: the indexes on nip and the primary key fill page by
@@ -199,12 +196,17 @@ def insert_and_open_sql() -> str:
     The stage is sorted and numbered once (`written`), where the four statements sort it once each. Each history
     table's ids are `:<table>_prefix` (`staging.id_prefix`) and the row's number: rising in NIP order, as
     `open_sql`'s. The history rows' nip keys are checked when the statement ends, after its employees are in."""
+    # The rows written, in NIP order, each with its number in that order (`seq`).
+    written = (
+        f"written AS MATERIALIZED (SELECT {STAGE}.*, row_number() OVER (ORDER BY nip) AS seq FROM {STAGE} "
+        "WHERE state IS NULL OR changed ORDER BY nip)"
+    )
     ids = {table: f":{table}_prefix || lpad(to_hex(s.seq), 8, '0')" for table in OPENED}
     opened = ",\n".join(
         f"opened_{table} AS ({statement}\n)" for table, statement in zip(OPENED, _open(ids, "written", ""), strict=True)
     )
     created = f"created AS ({_insert('written', '')}\nRETURNING 1)"
-    return f"WITH {WRITTEN_CTE},\n{created},\n{opened}\nSELECT COUNT(*) FROM created"
+    return f"WITH {written},\n{created},\n{opened}\nSELECT COUNT(*) FROM created"
 
 
 # What the writes below reference, locked once each before them (see `keys.py`): the agency, every unit named or

@@ -139,9 +139,9 @@ async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, k
 async def test_a_person_created_by_another_writer_after_the_check_stops_the_write(
     engine: AsyncEngine, bare: bool
 ) -> None:
-    # The INSERT of employees skips a NIP someone created meanwhile (ON CONFLICT DO NOTHING): the write must stop
-    # rather than open history rows for a person it did not create (found by the count of people inserted, or by
-    # the history's own key). Nothing of it stays after the rollback.
+    # Someone creates a NIP after the check: the write must stop rather than open history rows for a person it did
+    # not create (PostgreSQL: the employees' primary key; SQLite skips the NIP, ON CONFLICT DO NOTHING, and the
+    # count of people inserted shows it). Nothing of it stays after the rollback.
     agency_id, unit_id, position_id = await small_org(engine, f"pemkab-keys-created-{bare}")
     other_agency, other_unit, other_position = await small_org(engine, f"pemkab-keys-creator-{bare}")
     staff = people(unit_id, position_id, ("751" if bare else "753", "752" if bare else "754"))

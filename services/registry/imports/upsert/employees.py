@@ -203,7 +203,7 @@ class EmployeeUpsert:
             prefixes = {f"{table}_prefix": id_prefix() for table in q.OPENED}
             try:
                 inserted = (await session.execute(sql(q.insert_and_open_sql()), params | prefixes)).scalar_one()
-            except IntegrityError as exc:  # a history row met the current one of a person created meanwhile
+            except IntegrityError as exc:  # someone created one of these NIPs after the check (the primary key)
                 raise ConcurrentWrite("employees were created concurrently with this write") from exc
             _check_inserted(inserted, created)
             return

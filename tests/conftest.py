@@ -45,7 +45,8 @@ async def recreate_database(name: str) -> str:
     connection = await asyncpg.connect(POSTGRES_URL)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        # As deploy/postgres/init-databases.sh creates the services' databases: text compares byte by byte.
+        await connection.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE 'C'")
     finally:
         await connection.close()
     base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)

@@ -8,7 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 
 from services.common.app import create_service_app
-from services.common.db import check_database, create_database_engine, create_sessionmaker, is_postgres
+from services.common.db import (
+    check_database,
+    create_database_engine,
+    create_sessionmaker,
+    is_postgres,
+    warn_unless_bytewise_collation,
+)
 from services.common.outbox_keeper import OutboxKeeper
 from services.registry.agencies.router import router as agencies_router
 from services.registry.assessments.router import router as assessments_router
@@ -66,6 +72,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     if is_postgres(engine):
+        await warn_unless_bytewise_collation(engine)
         # Read-only requests need no transaction: autocommit saves the BEGIN and COMMIT round trips.
         app.state.read_sessionmaker = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         app.state.read_pool = await open_read_pool(app.state.settings)

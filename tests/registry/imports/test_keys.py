@@ -33,6 +33,7 @@ from services.registry.imports.upsert import (
     upsert_records,
 )
 from services.registry.imports.upsert.staging import BULK_WRITES_LOCK_KEY
+from services.registry.models import Unit
 from tests.registry.conftest import REGISTRY_DIR, migrated_database
 from tests.registry.factory import nip
 from tests.registry.imports.conftest import small_org
@@ -133,6 +134,29 @@ async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, k
         await session.rollback()
         assert (await session.execute(text("SELECT count(*) FROM employees WHERE agency_id = :a"), {"a": agency_id})
                 ).scalar_one() == 0  # fmt: skip
+
+
+async def test_a_unit_named_by_a_row_and_gone_before_the_write_stops_it(engine: AsyncEngine) -> None:
+    # The unit is the row's own (its position belongs to another unit), so nothing else keeps it in place.
+    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys-unit")
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        moved = Unit(agency_id=agency_id, name="Dinas Baru", code="BARU")
+        session.add(moved)
+        await session.commit()
+        moved_id = moved.id
+    context = WriteContext(agency_id=agency_id, actor="test")
+    async with AsyncSession(engine) as session:
+        upsert = EmployeeUpsert(context)
+        await upsert.prepare(session)
+        assert await upsert.stage(session, people(moved_id, position_id, ("742",))) == []
+        await lock_agency(session, agency_id)
+        assert await upsert.check(session) == []
+        async with AsyncSession(engine) as other:
+            await other.execute(text("DELETE FROM units WHERE id = :id"), {"id": moved_id})
+            await other.commit()
+        with pytest.raises(ConcurrentWrite, match="units"):
+            await upsert.write(session, [])
+        await session.rollback()
 
 
 @pytest.mark.parametrize("bare", [False, True], ids=["with history", "without history"])

@@ -84,6 +84,8 @@ class EmployeeUpsert:
         self.stage_table = Stage(q.STAGE, [*_LOADED, *_CLASSIFIED], loaded=len(_LOADED))
         self.units: set[str] = set()
         self.positions: dict[str, tuple[str, str]] = {}  # id -> (level, unit_id)
+        self.referenced_units: set[str] = set()  # by the staged rows, directly or through their position
+        self.referenced_positions: set[str] = set()
 
     async def prepare(self, session: AsyncSession) -> None:
         """Create the stage and load the agency's units and position levels."""
@@ -133,6 +135,11 @@ class EmployeeUpsert:
             errors.append(row_error(row.row, "unit_id", "unknown_unit", value=row.unit_id))
         if errors:
             return errors
+        for unit in (row.unit_id, position_unit):
+            if unit is not None:
+                self.referenced_units.add(unit)
+        if row.position_id is not None:
+            self.referenced_positions.add(row.position_id)
         order = rank_order(row.rank) if row.rank is not None else None
         return (
             row.row, row.nip, row.name, row.employment_type, row.unit_id, row.position_id, level, position_unit,
@@ -189,7 +196,8 @@ class EmployeeUpsert:
         # A statement that would touch no row is not run (each scans the stage): no person changed -> no history
         # closed and no update; nobody new -> no insert; neither -> no history opened.
         if created or changed:
-            async with keys_checked_once(session, q.REFERENCES, params):
+            referenced = {"units": sorted(self.referenced_units), "positions": sorted(self.referenced_positions)}
+            async with keys_checked_once(session, q.REFERENCES, params | referenced):
                 await self._write(session, params, created, changed)
         await self.stage_table.drop(session)
         return Outcome(created=created, updated=changed, unchanged=total - created - changed)

@@ -212,23 +212,16 @@ def insert_and_open_sql() -> str:
 
 
 # What the writes below reference, locked once each before them (see `keys.py`): the agency, every unit named or
-# implied by a position, every position with this agency (position_history's key is (position_id, agency_id);
-# employees' is position_id alone, the same rows). The history rows' nip is a person this write inserted or
-# updated (a new one, or one whose position, rank or education changed), so this transaction holds that row.
-_WRITTEN = "(state IS NULL OR changed)"  # new, or changed
+# implied by a position (`:units`), every position with this agency (`:positions`; position_history's key is
+# (position_id, agency_id), employees' is position_id alone, the same rows). `EmployeeUpsert` collects the ids as
+# it checks the rows, so no scan of the stage finds them: those of every staged row, a few more than the rows
+# written name (unchanged and refused rows too), each an existing row of the agency. The history rows' nip is a
+# person this write inserted or updated (a new one, or one whose position, rank or education changed), so this
+# transaction holds that row.
 REFERENCES = (
     Reference("agencies", "id", "SELECT CAST(:agency AS text)"),
-    Reference(
-        "units",
-        "id",
-        f"SELECT unit_id FROM {STAGE} WHERE unit_id IS NOT NULL AND {_WRITTEN}"
-        f" UNION SELECT position_unit_id FROM {STAGE} WHERE position_unit_id IS NOT NULL AND {_WRITTEN}",
-    ),
-    Reference(
-        "positions",
-        "(id, agency_id)",
-        f"SELECT position_id, :agency FROM {STAGE} WHERE position_id IS NOT NULL AND {_WRITTEN}",
-    ),
+    Reference("units", "id", "SELECT unnest(CAST(:units AS text[]))"),
+    Reference("positions", "(id, agency_id)", "SELECT unnest(CAST(:positions AS text[])), CAST(:agency AS text)"),
 )
 
 COUNT = f"""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,16 +40,78 @@ def produce(batches: Iterator[Batch], kind: str, catalog: Catalog, upsert: Any) 
     return Produced(len(batch.rows), [], records, errors + refused, batch.bytes_read)
 
 
-class Feeder:
-    """Runs `step` in a worker thread again and again, keeping up to `ahead` results ready."""
+class Readers:
+    """How the jobs of one process share the interpreter: one job reads its file at a time (`one_at_a_time`), and
+    the reader pauses between batches while another job goes from its file read to its write (`pause`).
 
-    def __init__(self, step: Callable[[], Produced | None], ahead: int) -> None:
+    Reading and checking rows is the interpreter's work: two jobs reading at once only share it. Between its read
+    and its write a job runs a string of short statements, each waiting for the event loop, which a reader keeps
+    busy (the COPY of a batch holds it for tens of milliseconds): paused, that string ends sooner, the write (the
+    database's work) starts sooner, and the reader goes on while it runs."""
+
+    def __init__(self) -> None:
+        self.one_at_a_time = asyncio.Lock()
+        self.pauses = 0
+        self.free = asyncio.Event()  # set while no job pauses the readers
+        self.free.set()
+
+    @contextlib.asynccontextmanager
+    async def pause(self) -> AsyncIterator[Pause]:
+        """The process's readers pause at their next batch until the block ends or the pause is lifted."""
+        pause = Pause(self)
+        try:
+            yield pause
+        finally:
+            pause.lift()
+
+    def _hold(self, change: int) -> None:
+        self.pauses += change
+        if self.pauses:
+            self.free.clear()
+        else:
+            self.free.set()
+
+
+class Pause:
+    """One job's pause of the readers (see `Readers.pause`)."""
+
+    def __init__(self, readers: Readers) -> None:
+        self.readers = readers
+        self.active = True
+        readers._hold(+1)
+
+    def lift(self) -> None:
+        """End the pause (again: nothing): the job's write starts, the readers go on."""
+        if self.active:
+            self.active = False
+            self.readers._hold(-1)
+
+    @contextlib.contextmanager
+    def lifted(self) -> Iterator[None]:
+        """Lifted while the job waits (for its turn, for a lock), and held again after."""
+        held = self.active
+        self.lift()
+        try:
+            yield
+        finally:
+            if held:
+                self.active = True
+                self.readers._hold(+1)
+
+
+class Feeder:
+    """Runs `step` in a worker thread again and again, keeping up to `ahead` results ready; between steps, and
+    before answering one, it waits while `readers` has a job checking."""
+
+    def __init__(self, step: Callable[[], Produced | None], ahead: int, readers: Readers) -> None:
         self.ready: asyncio.Queue[Produced | BaseException | None] = asyncio.Queue(maxsize=ahead)
+        self.readers = readers
         self.stopping = False
         self.task = asyncio.create_task(self._run(step))
 
     async def _run(self, step: Callable[[], Produced | None]) -> None:
         while not self.stopping:
+            await self.readers.free.wait()
             try:
                 item: Produced | BaseException | None = await asyncio.to_thread(step)
             except Exception as exc:  # a broken file: handed to the reader of the queue
@@ -63,6 +125,7 @@ class Feeder:
     async def next(self) -> Produced | None:
         """The next batch, or None after the last; raises what reading raised."""
         item = await self.ready.get()
+        await self.readers.free.wait()  # its COPY would hold the event loop too
         if isinstance(item, BaseException):
             raise item
         return item

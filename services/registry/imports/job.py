@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.common.db import is_postgres, utcnow
 from services.registry.imports.catalog import Catalog
-from services.registry.imports.feeder import Feeder, produce
+from services.registry.imports.feeder import Feeder, Readers, produce
 from services.registry.imports.messages import RowError
 from services.registry.imports.readers import RowReader
 from services.registry.imports.repository import ImportRepository, load_catalog
@@ -119,31 +119,34 @@ async def import_rows(
     batch_rows: int,
     progress: Progress,
     turn: Turn,
-    reading: asyncio.Lock,
+    readers: Readers,
 ) -> Outcome | None:
     """Read, check, stage and (unless an atomic import found errors) write; None when nothing was written.
 
     The worker thread reads and checks the next batches while the database copies the last one into the stage.
-    The file is read holding `reading`, the process's one reader: reading is Python's work, and two jobs reading at
+    The file is read as the process's one reader (`readers`): reading is Python's work, and two jobs reading at
     once only share the interpreter, while one reads as fast alone and the other's write (the database's work)
     goes on meanwhile. Once the file is read and checked on its own, `turn` waits for the agency's earlier imports
-    (files apply in the order accepted), and the checks against the registry follow under the agency's lock."""
+    (files apply in the order accepted), and the checks against the registry follow under the agency's lock. From
+    the end of its read to the start of its write, except while it waits, the process's reader pauses."""
     catalog = await load_catalog(session, spec.agency_id) if spec.kind in NEEDS_CATALOG else Catalog(spec.agency_id, "")
     upsert = make_upsert(spec.kind, spec.context)
     await upsert.prepare(session)
     whole_file = getattr(upsert, "whole_file", False)
-    async with reading:
-        kept = await _read(session, spec, tally, batch_rows, progress, catalog, upsert)
-    tally.add(await upsert.check_file(session))  # the file alone (a key twice): no turn or lock to wait for
-    await turn()
-    await _hold_write_lock(session, spec)
-    if whole_file:
-        tally.add(await upsert.stage(session, kept))
-    tally.add(await upsert.check(session))
-    await progress(0.9)
-    if spec.mode == "atomic" and tally.count:
-        return None
-    written: Outcome = await upsert.write(session, sorted(tally.refused))
+    async with readers.one_at_a_time:
+        kept = await _read(session, spec, tally, batch_rows, progress, catalog, upsert, readers)
+    async with readers.pause() as pause:
+        tally.add(await upsert.check_file(session))  # the file alone (a key twice): no turn or lock to wait for
+        with pause.lifted():
+            await turn()
+            await _hold_write_lock(session, spec)
+        if whole_file:
+            tally.add(await upsert.stage(session, kept))
+        tally.add(await upsert.check(session))
+        await progress(0.9)
+        if spec.mode == "atomic" and tally.count:
+            return None
+        written: Outcome = await upsert.write(session, sorted(tally.refused), writing=pause.lift)
     return written
 
 
@@ -155,12 +158,13 @@ async def _read(
     progress: Progress,
     catalog: Catalog,
     upsert: Any,
+    readers: Readers,
 ) -> list[Any]:
     """Read and check the file's rows; stage them as they come, or answer them (whole-file kinds, staged later)."""
     whole_file = getattr(upsert, "whole_file", False)
     reader = RowReader(spec.path, spec.kind, spec.file_format, spec.delimiter)
     step = functools.partial(produce, reader.batches(batch_rows), spec.kind, catalog, None if whole_file else upsert)
-    feeder = Feeder(step, ahead=READ_AHEAD)
+    feeder = Feeder(step, READ_AHEAD, readers)
     kept: list[Any] = []
     try:
         while (read := await feeder.next()) is not None:
@@ -209,15 +213,15 @@ async def run_job(
     cap: int,
     batch_rows: int,
     progress: Progress,
-    reading: asyncio.Lock,
+    readers: Readers,
 ) -> dict[str, Any]:
-    """Run the job (its writes in one transaction); answers the columns of its final state. `reading`: see
+    """Run the job (its writes in one transaction); answers the columns of its final state. `readers`: see
     `import_rows`."""
     tally = Tally(cap)
     try:
         async with job_session(maker) as session:
             turn = functools.partial(wait_turn, maker, spec)
-            outcome = await import_rows(session, spec, tally, batch_rows, progress, turn, reading)
+            outcome = await import_rows(session, spec, tally, batch_rows, progress, turn, readers)
             final = final_state(tally, outcome)
             if outcome is None:
                 await session.rollback()

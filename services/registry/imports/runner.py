@@ -19,6 +19,7 @@ import psutil
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.db import utcnow
+from services.registry.imports.feeder import Readers
 from services.registry.imports.repository import ImportRepository
 from services.registry.imports.service import DIED, execute_import
 from services.registry.settings import RegistrySettings
@@ -56,7 +57,7 @@ class ImportRunner:
         self.live: dict[str, float] = {}
         self.slots = asyncio.Semaphore(settings.import_concurrency)
         self.turn = asyncio.Lock()  # SQLite has one writer: its jobs take turns
-        self.reading = asyncio.Lock()  # one job reads its file at a time (`job.import_rows`)
+        self.readers = Readers()  # one job reads its file at a time, paused while another checks
         self.keeper: asyncio.Task[None] | None = None
 
     @property
@@ -121,7 +122,7 @@ class ImportRunner:
 
             try:
                 async with contextlib.nullcontext() if self._shared_database() else self.turn:
-                    await execute_import(self.maker, self.settings, import_id, self.owner, progress, self.reading)
+                    await execute_import(self.maker, self.settings, import_id, self.owner, progress, self.readers)
             except Exception:
                 logger.exception("import runner failed", extra={"import_id": import_id})
 

@@ -17,6 +17,7 @@ from services.common.ids import new_id
 from services.registry.access import Scope
 from services.registry.agencies.service import resolve_body_agency
 from services.registry.errors import not_found
+from services.registry.imports.feeder import Readers
 from services.registry.imports.job import ImportFailed, JobSpec, Progress, run_job
 from services.registry.imports.models import ImportJob
 from services.registry.imports.repository import ImportRepository
@@ -103,10 +104,10 @@ async def execute_import(
     import_id: str,
     owner: str,
     progress: Progress,
-    reading: asyncio.Lock | None = None,
+    readers: Readers | None = None,
 ) -> dict[str, Any]:
-    """Run a queued job to its end and record the outcome; answers its final columns. `reading`: the lock the
-    process's jobs read their files under, one at a time (`job.import_rows`); a job of its own without it."""
+    """Run a queued job to its end and record the outcome; answers its final columns. `readers`: how the process's
+    jobs share the interpreter (`feeder.Readers`); a job of its own without it."""
     async with maker() as session:
         job = await ImportRepository(session).get(import_id)
         if job is None:
@@ -121,7 +122,7 @@ async def execute_import(
         await session.commit()
     try:
         cap, batch_rows = settings.import_max_stored_errors, settings.import_batch_rows
-        final = await run_job(maker, spec, cap, batch_rows, progress, reading or asyncio.Lock())
+        final = await run_job(maker, spec, cap, batch_rows, progress, readers or Readers())
         if final["status"] == "completed":
             await progress(1.0)
     except ImportFailed as exc:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_e
 
 from services.registry.imports import job as job_module
 from services.registry.imports.repository import ImportRepository
+from services.registry.imports.upsert import EmployeeUpsert
 from tests.registry.conftest import Api
 from tests.registry.factory import nip, ok
 from tests.registry.imports.conftest import bulk_settings, finished, fresh_org, run_import, running_app, upload
@@ -97,6 +98,60 @@ async def test_the_process_reads_one_file_at_a_time(bulk_api: Api, monkeypatch: 
     assert [(j["status"], j["rows_created"]) for j in jobs] == [("completed", 28)] * 2, jobs
     (_, first_done), (second_started, _) = sorted(spans)
     assert first_done <= second_started
+
+
+async def test_a_reader_pauses_while_another_job_goes_from_its_read_to_its_write(
+    bulk_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first job's checks are short statements, each waiting for the event loop, which the second job's reading
+    # keeps busy: the second reads no batch from the first one's end of reading to the start of its write, and reads
+    # on while it writes. Its checks and write are stretched, and the second file's batches slowed, so that the two
+    # would overlap without the pause, and not without its end.
+    batches: list[tuple[str, float]] = []  # (agency, started)
+    checks: dict[str, tuple[float, float]] = {}
+    writes: dict[str, tuple[float, float]] = {}
+    produce, check, write = job_module.produce, EmployeeUpsert.check, EmployeeUpsert._write
+
+    def slowed(batches_: Any, kind: str, catalog: Any, upsert: Any) -> Any:
+        batches.append((upsert.context.agency_id, time.monotonic()))
+        time.sleep(0.03)
+        return produce(batches_, kind, catalog, upsert)
+
+    async def stretched(upsert: EmployeeUpsert, session: AsyncSession) -> list[Any]:
+        started = time.monotonic()
+        await asyncio.sleep(0.3)
+        errors = await check(upsert, session)
+        checks[upsert.context.agency_id] = (started, time.monotonic())
+        return errors
+
+    async def long(upsert: EmployeeUpsert, *args: Any) -> None:
+        started = time.monotonic()
+        await asyncio.sleep(0.3)
+        await write(upsert, *args)
+        writes[upsert.context.agency_id] = (started, time.monotonic())
+
+    monkeypatch.setattr(job_module, "produce", slowed)
+    monkeypatch.setattr(EmployeeUpsert, "check", stretched)
+    monkeypatch.setattr(EmployeeUpsert, "_write", long)
+    first, second = [await fresh_org(bulk_api) for _ in range(2)]
+    small = "NIP,Nama,Jenis Pegawai\n" + "".join(f"{nip(birth=f'197002{d:02d}', seq='511')},Pegawai,pns\n"
+                                                 for d in range(1, 29))  # fmt: skip
+    day = dt.date(1976, 1, 1)
+    large = "NIP,Nama,Jenis Pegawai\n" + "".join(
+        f"{nip(birth=(day + dt.timedelta(days=i)).strftime('%Y%m%d'), seq='512')},Pegawai,pns\n" for i in range(2_000)
+    )
+    answers = [await upload(bulk_api, "employees", first["code"], small),
+               await upload(bulk_api, "employees", second["code"], large)]  # fmt: skip
+    jobs = [await finished(bulk_api, answer) for answer in answers]
+    assert [(j["status"], j["rows_created"]) for j in jobs] == [("completed", 28), ("completed", 2_000)], jobs
+    first_id = first["agency"]["id"]
+    begun, ended = checks[first_id]
+    others = [t for agency, t in batches if agency != first_id]
+    assert min(others) < begun  # the second file was being read before the checks and after them
+    assert max(others) > ended
+    assert [t for t in others if begun <= t <= ended] == []
+    begun, ended = writes[first_id]
+    assert [t for t in others if begun <= t <= ended] != []
 
 
 async def test_a_file_is_checked_on_its_own_before_the_job_waits_its_turn(

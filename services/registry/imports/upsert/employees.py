@@ -7,7 +7,7 @@ staged row in one statement per table. Writing the same rows again changes nothi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Date, Integer, SmallInteger, String, text
@@ -188,8 +188,11 @@ class EmployeeUpsert:
                     errors.append(row_error(int(record[0]), field, code, **params))
         return sorted(errors, key=lambda e: e.row)
 
-    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
-        """Write every staged row not refused: close and open history rows, update and insert employees."""
+    async def write(
+        self, session: AsyncSession, refused: Sequence[int], writing: Callable[[], None] | None = None
+    ) -> Outcome:
+        """Write every staged row not refused: close and open history rows, update and insert employees.
+        `writing` is called as the statements that write begin (an import then lets the process's reader go on)."""
         await self.stage_table.discard(session, refused)
         params = self.context.params()
         created, changed, total = (int(v) for v in (await session.execute(text(q.COUNT))).one())
@@ -198,6 +201,8 @@ class EmployeeUpsert:
         if created or changed:
             referenced = {"units": sorted(self.referenced_units), "positions": sorted(self.referenced_positions)}
             async with keys_checked_once(session, q.REFERENCES, params | referenced):
+                if writing is not None:
+                    writing()
                 await self._write(session, params, created, changed)
         await self.stage_table.drop(session)
         return Outcome(created=created, updated=changed, unchanged=total - created - changed)

@@ -5,7 +5,7 @@ A position's level cannot change while someone holds it. Call `stage` under the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Integer, SmallInteger, String, text
@@ -106,10 +106,15 @@ class PositionUpsert:
         )
         return [row_error(int(r[0]), "position_type", "position_in_use") for r in held]
 
-    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
-        """Insert new positions and update changed ones."""
+    async def write(
+        self, session: AsyncSession, refused: Sequence[int], writing: Callable[[], None] | None = None
+    ) -> Outcome:
+        """Insert new positions and update changed ones. `writing` is called as the statements that write begin
+        (an import then lets the process's reader go on)."""
         await self.stage_table.discard(session, refused)
         params = self.context.params()
+        if writing is not None:
+            writing()
         counts = await session.execute(
             text(f"SELECT COALESCE(SUM(CASE WHEN is_new THEN 1 ELSE 0 END), 0), "
                  f"COALESCE(SUM(CASE WHEN changed THEN 1 ELSE 0 END), 0), COUNT(*) FROM {STAGE}")

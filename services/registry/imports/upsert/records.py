@@ -110,8 +110,11 @@ class RecordUpsert:
         )
         return [row_error(int(r[0]), "nip", "unknown_employee") for r in missing]
 
-    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
-        """Write every staged row not refused: update (or supersede) changed records, insert new ones."""
+    async def write(
+        self, session: AsyncSession, refused: Sequence[int], writing: Callable[[], None] | None = None
+    ) -> Outcome:
+        """Write every staged row not refused: update (or supersede) changed records, insert new ones.
+        `writing` is called as the statements that write begin (an import then lets the process's reader go on)."""
         await self.stage_table.discard(session, refused)
         stage, params = self.kind.stage_name, self.context.params()
         counts = await session.execute(
@@ -125,6 +128,8 @@ class RecordUpsert:
             # Every record written references its person, whom `check` found under `lock_agency`, which keeps
             # every person in place until this transaction ends: no row to lock here (see `keys.py`).
             async with keys_checked_once(session, [], params):
+                if writing is not None:
+                    writing()
                 await self._write(session, params, created, changed)
         await self.stage_table.drop(session)
         return Outcome(created=created, updated=changed, unchanged=total - created - changed)

@@ -5,7 +5,7 @@ writes are still two statements over the stage. Call `stage` under the agency lo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Integer, String, text
@@ -86,10 +86,15 @@ class UnitUpsert:
         """Nothing more to check: `stage` did it all."""
         return []
 
-    async def write(self, session: AsyncSession, refused: Sequence[int]) -> Outcome:
-        """Insert new units and update changed ones (parents within one statement, so order does not matter)."""
+    async def write(
+        self, session: AsyncSession, refused: Sequence[int], writing: Callable[[], None] | None = None
+    ) -> Outcome:
+        """Insert new units and update changed ones (parents within one statement, so order does not matter).
+        `writing` is called as the statements that write begin (an import then lets the process's reader go on)."""
         await self.stage_table.discard(session, refused)
         params = self.context.params()
+        if writing is not None:
+            writing()
         counts = await session.execute(
             text(f"SELECT COALESCE(SUM(CASE WHEN is_new THEN 1 ELSE 0 END), 0), "
                  f"COALESCE(SUM(CASE WHEN changed THEN 1 ELSE 0 END), 0), COUNT(*) FROM {STAGE}")

@@ -18,7 +18,10 @@ from services.common.db import is_postgres
 from services.registry.employees.rules import (
     EDUCATION_LEVELS,
     EMPLOYMENT_TYPES,
+    PNS_RANKS,
+    PPPK_RANKS,
     InvalidNip,
+    NipFacts,
     parse_nip,
     rank_order,
     rank_problem,
@@ -74,6 +77,8 @@ _CLASSIFIED = (
     ("pos_changed", Boolean), ("rank_changed", Boolean), ("edu_changed", Boolean), ("changed", Boolean),
 )  # fmt: skip
 _TEXT = {"name": text_check(Name), "email": text_check(Email), "phone": text_check(Phone)}
+_RANK_ORDERS = {rank: rank_order(rank) for rank in (*PNS_RANKS, *PPPK_RANKS)}  # every rank code -> its order
+_NO_POSITION: tuple[str | None, str | None] = (None, None)  # (level, unit_id) of a row naming no position
 
 
 class EmployeeUpsert:
@@ -119,6 +124,29 @@ class EmployeeUpsert:
         await self.stage_table.append(session, records)
 
     def _record(self, row: EmployeeRow) -> tuple[Any, ...] | list[RowError]:
+        """`_checked_record`'s answer: the common row is passed without collecting its problems (each of these
+        tests is one of `_checked_record`'s), any other goes down that path."""
+        try:
+            facts = parse_nip(row.nip)
+        except InvalidNip:
+            return self._checked_record(row)
+        kind, rank, position_id = row.employment_type, row.rank, row.position_id
+        position = _NO_POSITION if position_id is None else self.positions.get(position_id)
+        if (
+            position is None
+            or (row.unit_id is not None and row.unit_id not in self.units)
+            or (kind is not None and kind not in EMPLOYMENT_TYPES)
+            or (row.education_level is not None and row.education_level not in EDUCATION_LEVELS)
+            or (rank is not None and (rank not in _RANK_ORDERS or (kind is not None and rank_problem(rank, kind))))
+            or (row.name is not None and not _TEXT["name"](row.name))
+            or (row.email is not None and not _TEXT["email"](row.email))
+            or (row.phone is not None and not _TEXT["phone"](row.phone))
+        ):
+            return self._checked_record(row)
+        return self._staged(row, facts, position)
+
+    def _checked_record(self, row: EmployeeRow) -> tuple[Any, ...] | list[RowError]:
+        """The stage record of a row that passes every check, or every problem of the row."""
         errors: list[RowError] = []
         try:
             facts = parse_nip(row.nip)
@@ -128,19 +156,24 @@ class EmployeeUpsert:
             if value is not None and not _TEXT[name](value):
                 errors.append(row_error(row.row, name, "invalid_format", value=str(value)[:60]))
         errors += self._codes(row)
-        level, position_unit = self.positions.get(row.position_id or "", (None, None))
-        if row.position_id is not None and level is None:
+        position = self.positions.get(row.position_id or "", _NO_POSITION)
+        if row.position_id is not None and position is _NO_POSITION:
             errors.append(row_error(row.row, "position_id", "unknown_position", value=row.position_id))
         if row.unit_id is not None and row.unit_id not in self.units:
             errors.append(row_error(row.row, "unit_id", "unknown_unit", value=row.unit_id))
         if errors:
             return errors
+        return self._staged(row, facts, position)
+
+    def _staged(self, row: EmployeeRow, facts: NipFacts, position: tuple[str | None, str | None]) -> tuple[Any, ...]:
+        """The stage record of a checked row; notes the units and positions it references (`write` locks them)."""
+        level, position_unit = position
         for unit in (row.unit_id, position_unit):
             if unit is not None:
                 self.referenced_units.add(unit)
         if row.position_id is not None:
             self.referenced_positions.add(row.position_id)
-        order = rank_order(row.rank) if row.rank is not None else None
+        order = _RANK_ORDERS[row.rank] if row.rank is not None else None
         return (
             row.row, row.nip, row.name, row.employment_type, row.unit_id, row.position_id, level, position_unit,
             row.position_since, row.level_since, row.rank, order, row.rank_since, row.education_level,

@@ -101,17 +101,20 @@ class Pause:
 
 class Feeder:
     """Runs `step` in a worker thread again and again, keeping up to `ahead` results ready; between steps, and
-    before answering one, it waits while `readers` has a job checking."""
+    before answering one, it waits while a job pauses the `readers`."""
 
     def __init__(self, step: Callable[[], Produced | None], ahead: int, readers: Readers) -> None:
         self.ready: asyncio.Queue[Produced | BaseException | None] = asyncio.Queue(maxsize=ahead)
         self.readers = readers
         self.stopping = False
+        self.paused = False  # waiting for the readers' pause to end: no thread runs `step`
         self.task = asyncio.create_task(self._run(step))
 
     async def _run(self, step: Callable[[], Produced | None]) -> None:
         while not self.stopping:
+            self.paused = True
             await self.readers.free.wait()
+            self.paused = False
             try:
                 item: Produced | BaseException | None = await asyncio.to_thread(step)
             except Exception as exc:  # a broken file: handed to the reader of the queue
@@ -134,6 +137,8 @@ class Feeder:
         """Stop reading ahead; returns once no thread touches the file any more."""
         self.stopping = True
         while not self.task.done():
+            if self.paused:
+                self.task.cancel()  # no thread to wait for, and the pause may last
             with contextlib.suppress(asyncio.QueueEmpty):
                 self.ready.get_nowait()  # unblock a waiting put
             await asyncio.wait([self.task], timeout=0.05)

@@ -51,3 +51,12 @@ async def test_the_feeder_reads_no_batch_while_paused() -> None:
 async def _batches(feeder: Feeder) -> AsyncIterator[Produced]:
     while (produced := await feeder.next()) is not None:
         yield produced
+
+
+async def test_a_paused_feeder_closes_at_once() -> None:
+    readers = Readers()
+    async with readers.pause():
+        feeder = Feeder(lambda: None, 2, readers)
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(feeder.close(), timeout=1)
+        assert feeder.task.done()

@@ -117,46 +117,30 @@ async def test_the_employees_triggers_fire_always(engine: AsyncEngine) -> None:
     assert f"pg_advisory_xact_lock({BULK_WRITES_LOCK_KEY})" in source  # the key bulk writes hold shared
 
 
-async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, keys_url: str) -> None:
-    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys")
+@pytest.mark.parametrize("gone", ["positions", "units"])
+async def test_a_reference_gone_before_the_write_stops_it(engine: AsyncEngine, keys_url: str, gone: str) -> None:
+    # The row names a unit of its own (its position belongs to another unit), so nothing else keeps it in place.
+    agency_id, _, position_id = await small_org(engine, f"pemkab-keys-{gone}")
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        own = Unit(agency_id=agency_id, name="Dinas Baru", code="BARU")
+        session.add(own)
+        await session.commit()
     context = WriteContext(agency_id=agency_id, actor="test")
     async with AsyncSession(engine) as session:
         upsert = EmployeeUpsert(context)
         await upsert.prepare(session)
-        assert await upsert.stage(session, people(unit_id, position_id, ("741",))) == []
+        assert await upsert.stage(session, people(own.id, position_id, ("741",))) == []
         await lock_agency(session, agency_id)
         assert await upsert.check(session) == []
-        async with AsyncSession(engine) as other:  # another writer removes the position meanwhile
-            await other.execute(text("DELETE FROM positions WHERE id = :id"), {"id": position_id})
+        async with AsyncSession(engine) as other:  # another writer removes the position or the unit meanwhile
+            removed = position_id if gone == "positions" else own.id
+            await other.execute(text(f"DELETE FROM {gone} WHERE id = :id"), {"id": removed})
             await other.commit()
-        with pytest.raises(ConcurrentWrite, match="positions"):
+        with pytest.raises(ConcurrentWrite, match=gone):
             await upsert.write(session, [])
         await session.rollback()
         assert (await session.execute(text("SELECT count(*) FROM employees WHERE agency_id = :a"), {"a": agency_id})
                 ).scalar_one() == 0  # fmt: skip
-
-
-async def test_a_unit_named_by_a_row_and_gone_before_the_write_stops_it(engine: AsyncEngine) -> None:
-    # The unit is the row's own (its position belongs to another unit), so nothing else keeps it in place.
-    agency_id, unit_id, position_id = await small_org(engine, "pemkab-keys-unit")
-    async with AsyncSession(engine, expire_on_commit=False) as session:
-        moved = Unit(agency_id=agency_id, name="Dinas Baru", code="BARU")
-        session.add(moved)
-        await session.commit()
-        moved_id = moved.id
-    context = WriteContext(agency_id=agency_id, actor="test")
-    async with AsyncSession(engine) as session:
-        upsert = EmployeeUpsert(context)
-        await upsert.prepare(session)
-        assert await upsert.stage(session, people(moved_id, position_id, ("742",))) == []
-        await lock_agency(session, agency_id)
-        assert await upsert.check(session) == []
-        async with AsyncSession(engine) as other:
-            await other.execute(text("DELETE FROM units WHERE id = :id"), {"id": moved_id})
-            await other.commit()
-        with pytest.raises(ConcurrentWrite, match="units"):
-            await upsert.write(session, [])
-        await session.rollback()
 
 
 @pytest.mark.parametrize("bare", [False, True], ids=["with history", "without history"])

@@ -248,22 +248,18 @@ class EmployeeUpsert:
         if is_postgres(session):
             prefixes = {f"{table}_prefix": id_prefix() for table in q.OPENED}
             try:
-                inserted = (await session.execute(sql(q.insert_and_open_sql()), params | prefixes)).scalar_one()
+                await session.execute(sql(q.insert_and_open_sql()), params | prefixes)
             except IntegrityError as exc:  # someone created one of these NIPs after the check (the primary key)
                 raise ConcurrentWrite("employees were created concurrently with this write") from exc
-            _check_inserted(inserted, created)
             return
         if created:
-            _check_inserted(getattr(await session.execute(sql(q.INSERT), params), "rowcount", created), created)
+            inserted = getattr(await session.execute(sql(q.INSERT), params), "rowcount", created)
+            if inserted != created:
+                # Someone else created some of these NIPs after the check (a single-record POST, another agency's
+                # import): their history must not be opened here (the caller rolls the whole write back).
+                raise ConcurrentWrite("employees were created concurrently with this write")
         for statement in q.open_sql(ordered_id(session, "s.nip")):
             await session.execute(sql(statement), params | {"id_prefix": id_prefix()})
-
-
-def _check_inserted(inserted: int, created: int) -> None:
-    if inserted != created:
-        # Someone else created some of these NIPs after the check (a single-record POST, another agency's import):
-        # their history must not be opened here (the caller rolls the whole write back).
-        raise ConcurrentWrite("employees were created concurrently with this write")
 
 
 async def upsert_employees(

@@ -191,7 +191,7 @@ def open_sql(new_id: str) -> tuple[str, str, str]:
 
 
 def insert_and_open_sql() -> str:
-    """PostgreSQL: `INSERT` and `open_sql` as one statement answering how many employees it inserted.
+    """PostgreSQL: `INSERT` and `open_sql` as one statement (the employees' `INSERT` is its main part).
 
     The stage is sorted and numbered once (`written`), where the four statements sort it once each. Each history
     table's ids are `:<table>_prefix` (`staging.id_prefix`) and the row's number: rising in NIP order, as
@@ -207,8 +207,7 @@ def insert_and_open_sql() -> str:
     opened = ",\n".join(
         f"opened_{table} AS ({statement}\n)" for table, statement in zip(OPENED, _open(ids, "written", ""), strict=True)
     )
-    created = f"created AS ({_insert('written', '', '')}\nRETURNING 1)"
-    return f"WITH {written},\n{created},\n{opened}\nSELECT COUNT(*) FROM created"
+    return f"WITH {written},\n{opened}{_insert('written', '', '')}"
 
 
 # What the writes below reference, locked once each before them (see `keys.py`): the agency, every unit named or

@@ -14,7 +14,7 @@ from services.common.db import warn_unless_bytewise_collation
 from services.common.migrations import upgrade_to_head
 from services.registry.app import create_app
 from services.registry.settings import RegistrySettings
-from tests.conftest import POSTGRES_URL, recreate_database
+from tests.conftest import POSTGRES_URL, recreate_database, require_postgres
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WARNING = "database collation is not C"
@@ -22,7 +22,7 @@ WARNING = "database collation is not C"
 
 async def locale_database(name: str) -> str:
     """A database whose default collation is one of the server's locales (not C); skips when it has none."""
-    await recreate_database(name)
+    await require_postgres()
     connection = await asyncpg.connect(POSTGRES_URL)
     try:
         locale = await connection.fetchval(
@@ -31,7 +31,7 @@ async def locale_database(name: str) -> str:
         )
         if locale is None:
             pytest.skip("this PostgreSQL server has no locale other than C")
-        await connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await connection.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE '{locale}'")
     finally:
         await connection.close()

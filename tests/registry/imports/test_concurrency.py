@@ -134,16 +134,18 @@ async def test_a_reader_pauses_while_another_job_goes_from_its_read_to_its_write
     monkeypatch.setattr(EmployeeUpsert, "check", stretched)
     monkeypatch.setattr(EmployeeUpsert, "_write", long)
     first, second = [await fresh_org(bulk_api) for _ in range(2)]
-    small = "NIP,Nama,Jenis Pegawai\n" + "".join(f"{nip(birth=f'197002{d:02d}', seq='511')},Pegawai,pns\n"
-                                                 for d in range(1, 29))  # fmt: skip
     day = dt.date(1976, 1, 1)
-    large = "NIP,Nama,Jenis Pegawai\n" + "".join(
-        f"{nip(birth=(day + dt.timedelta(days=i)).strftime('%Y%m%d'), seq='512')},Pegawai,pns\n" for i in range(2_000)
-    )
-    answers = [await upload(bulk_api, "employees", first["code"], small),
-               await upload(bulk_api, "employees", second["code"], large)]  # fmt: skip
+
+    def staff(seq: str, count: int) -> str:
+        return "NIP,Nama,Jenis Pegawai\n" + "".join(
+            f"{nip(birth=(day + dt.timedelta(days=i)).strftime('%Y%m%d'), seq=seq)},Pegawai,pns\n" for i in range(count)
+        )
+
+    # The first file takes 10 slowed batches to read: the second job is waiting to read when it ends.
+    answers = [await upload(bulk_api, "employees", first["code"], staff("511", 1_000)),
+               await upload(bulk_api, "employees", second["code"], staff("512", 2_000))]  # fmt: skip
     jobs = [await finished(bulk_api, answer) for answer in answers]
-    assert [(j["status"], j["rows_created"]) for j in jobs] == [("completed", 28), ("completed", 2_000)], jobs
+    assert [(j["status"], j["rows_created"]) for j in jobs] == [("completed", 1_000), ("completed", 2_000)], jobs
     first_id = first["agency"]["id"]
     begun, ended = checks[first_id]
     others = [t for agency, t in batches if agency != first_id]
